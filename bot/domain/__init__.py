@@ -1,0 +1,1 @@
+"""The pure domain: text, matching, queries, cards, rendering, commands (stdlib + regex only)."""
