@@ -18,7 +18,9 @@ from typing import Any, TextIO
 
 # Shapes of credentials that must never be printed, even when we do not know the value itself.
 _TOKEN_PATTERNS = (
-    re.compile(r"(?<![0-9])\d{5,}:[A-Za-z0-9_-]{20,}"),  # Telegram bot token (also inside /bot<token>/)
+    re.compile(
+        r"(?<![0-9])\d{5,}:[A-Za-z0-9_-]{20,}"
+    ),  # Telegram bot token (also inside /bot<token>/)
     re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{8,}"),  # Slack bot/user tokens
     re.compile(r"\bxapp-[A-Za-z0-9-]{8,}"),  # Slack app-level token
 )

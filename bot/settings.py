@@ -101,9 +101,7 @@ class Settings(BaseSettings):
     max_subscriptions_per_chat: int = Field(
         50, ge=1, le=10_000, validation_alias=_env("KHABARDAR_MAX_SUBSCRIPTIONS")
     )
-    digest_grace_s: int = Field(
-        6 * 3600, ge=0, validation_alias=_env("KHABARDAR_DIGEST_GRACE")
-    )
+    digest_grace_s: int = Field(6 * 3600, ge=0, validation_alias=_env("KHABARDAR_DIGEST_GRACE"))
     slack_channel_managers: Literal["anyone", "admins"] = Field(
         "anyone", validation_alias=_env("KHABARDAR_SLACK_MANAGERS")
     )
@@ -139,7 +137,9 @@ class Settings(BaseSettings):
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
         # Telegram accepts 1-256 characters A-Z a-z 0-9 _ - for secret_token.
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
@@ -192,7 +192,9 @@ _ALIASES = {
 }
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> Settings:
+def load_settings(
+    env: Mapping[str, str] | None = None, *, env_file: str | None = ".env"
+) -> Settings:
     """Build the one Settings object, or raise ConfigError with one line per bad variable.
 
     ``env`` replaces the process environment (tests, subprocesses); ``env_file=None`` skips .env.

@@ -20,8 +20,16 @@ def test_help_lists_every_command() -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["run", "-h"], ["demo", "-h"], ["inspect", "-h"], ["preview", "-h"], ["sources", "-h"],
-     ["db", "-h"], ["sources", "check", "-h"], ["db", "upgrade", "-h"]],
+    [
+        ["run", "-h"],
+        ["demo", "-h"],
+        ["inspect", "-h"],
+        ["preview", "-h"],
+        ["sources", "-h"],
+        ["db", "-h"],
+        ["sources", "check", "-h"],
+        ["db", "upgrade", "-h"],
+    ],
 )
 def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:

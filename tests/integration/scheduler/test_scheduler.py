@@ -43,9 +43,7 @@ async def test_cron_job_gets_next_run_in_its_timezone() -> None:
         async def digest() -> None:
             return None
 
-        scheduler.cron(
-            "digest:1", digest, fields={"hour": 9, "minute": 0}, timezone="Asia/Kolkata"
-        )
+        scheduler.cron("digest:1", digest, fields={"hour": 9, "minute": 0}, timezone="Asia/Kolkata")
         next_run = scheduler.next_run("digest:1")
         assert next_run is not None
         local = next_run.astimezone(next_run.tzinfo)

@@ -1,0 +1,1 @@
+"""HTTP on PORT: health, readiness, Prometheus metrics, Slack events and the Telegram webhook."""
