@@ -1,0 +1,1 @@
+"""The console chat: a local sandbox (stdin/stdout) that needs no accounts."""
