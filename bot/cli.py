@@ -144,3 +144,8 @@ def main(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> 
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `khabardar inspect --json … | head`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

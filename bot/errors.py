@@ -64,7 +64,15 @@ class TransientDeliveryError(DeliveryError):
 
 
 class ChatUnavailable(DeliveryError):
-    """The bot can no longer post there (blocked, kicked, deactivated, not found)."""
+    """The bot can no longer post there (blocked, kicked, deactivated, not found).
+
+    ``reason`` says why; ``"auth"`` means the bot's own token was refused, which is not about
+    this chat at all: the delivery worker then stops the platform instead of the chat.
+    """
+
+    def __init__(self, message: str, *, reason: str = "unavailable") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ChatMigrated(DeliveryError):

@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.adapters.storage.urls import async_database_url
 from bot.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///khabardar.db"
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "async_database_url", "load_settings"]
 _SECRET_FIELDS = frozenset(
     {
         "telegram_bot_token",
@@ -29,18 +31,6 @@ _SECRET_FIELDS = frozenset(
         "database_url",
     }
 )
-
-
-def async_database_url(url: str) -> str:
-    """Turn the URL forms people paste (Heroku's ``postgres://``, plain ``sqlite:///``) into
-    the async driver URLs SQLAlchemy needs."""
-    url = url.strip()
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
-    if url.startswith("sqlite://") and not url.startswith("sqlite+"):
-        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
-    return url
 
 
 def redact_url_password(url: str) -> str:

@@ -23,6 +23,7 @@ class PrometheusTelemetry:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.last_poll_ok: float | None = None
         r = self.registry
         self._polls = Counter("khabardar_polls", "Source polls", ["ok", "changed"], registry=r)
         self._fetch_errors = Counter(
@@ -79,6 +80,7 @@ class PrometheusTelemetry:
         self._digests.labels(status=status).inc()
 
     def poll_succeeded_at(self, timestamp: float) -> None:
+        self.last_poll_ok = timestamp
         self._last_poll.set(timestamp)
 
     def exposition(self) -> bytes:

@@ -620,4 +620,93 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hi": "😔 माफ़ कीजिए, मेरी तरफ़ से कुछ गड़बड़ हो गई। आपकी कोई सेटिंग या ट्रैकिंग नहीं "
         "खोई है — एक मिनट बाद फिर कोशिश करें।",
     },
+    # --- added by the command service (bot/services/commands*.py) ------------------------------
+    "cmd.error.not_a_command": {
+        "en": "I only understand commands that start with / — /help lists them. To follow "
+        "news about this, send: /track {text}",
+        "hi": "मैं सिर्फ़ / से शुरू होने वाली कमांड समझता हूँ — सारी कमांड /help में हैं। इस "
+        "विषय की खबरों पर नज़र रखनी हो तो भेजें: /track {text}",
+    },
+    "cmd.callback.button_unmute": {"en": "🔔 Unmute", "hi": "🔔 फिर से चालू करें"},
+    "cmd.addsource.cap": {
+        "en": "This chat has already added {cap} sources, the most allowed. Remove one with "
+        "/removesource N first.",
+        "hi": "यह चैट पहले ही {cap} स्रोत जोड़ चुकी है, इससे ज़्यादा की इजाज़त नहीं। पहले "
+        "/removesource नंबर से कोई एक हटाएँ।",
+    },
+    "cmd.removesource.other_chat": {
+        "en": "Source #{number} was added by another chat; only that chat's admins can remove it.",
+        "hi": "स्रोत #{number} किसी दूसरी चैट ने जोड़ा था; उसे सिर्फ़ उसी चैट के एडमिन हटा सकते हैं।",
+    },
+    "cmd.why.recent_header": {
+        "en": "🔎 Latest alerts in this chat — /why N explains one:",
+        "hi": "🔎 इस चैट के हाल के अलर्ट — किसी एक की वजह जानने के लिए /why नंबर भेजें:",
+    },
+    "cmd.why.recent_status.sent": {"en": "sent {when}", "hi": "{when} को भेजी गई"},
+    "cmd.why.recent_status.digested": {
+        "en": "in the digest of {when}",
+        "hi": "{when} के डाइजेस्ट में",
+    },
+    "cmd.why.recent_status.pending": {"en": "about to be sent", "hi": "भेजी जाने वाली है"},
+    "cmd.why.recent_status.held": {
+        "en": "waiting for the digest",
+        "hi": "डाइजेस्ट के इंतज़ार में",
+    },
+    "cmd.why.recent_status.failed": {"en": "not delivered", "hi": "पहुँचाई नहीं जा सकी"},
+    "cmd.why.recent_empty": {
+        "en": "No alerts in this chat yet. /why https://… tells you why an article didn't come.",
+        "hi": "इस चैट में अभी तक कोई अलर्ट नहीं आया। कोई खबर क्यों नहीं आई, यह जानने के लिए "
+        "/why https://… भेजें।",
+    },
+    "cmd.why.status.sent": {
+        "en": "Sent {when}.",
+        "hi": "{when} को भेजी गई।",
+    },
+    "cmd.why.status.digested": {
+        "en": "Delivered in the digest of {when}.",
+        "hi": "{when} के डाइजेस्ट में भेजी गई।",
+    },
+    "cmd.why.reason.digest": {
+        "en": "this chat gets its news as a digest, so it waits for the next one.",
+        "hi": "यह चैट खबरें डाइजेस्ट में लेती है, इसलिए यह अगले डाइजेस्ट में आएगी।",
+    },
+    "cmd.why.reason.below_realtime": {
+        "en": "its score {score} is below this chat's bar for instant alerts ({threshold}), so "
+        "it waits for the next digest.",
+        "hi": "इसका स्कोर {score} इस चैट में तुरंत अलर्ट की सीमा ({threshold}) से कम है, इसलिए "
+        "यह अगले डाइजेस्ट में आएगी।",
+    },
+    "cmd.why.reason.failed": {
+        "en": "sending it failed: {error}",
+        "hi": "इसे भेजते समय गड़बड़ हुई: {error}",
+    },
+    "cmd.why.reason.skipped": {
+        "en": "I couldn't reach this chat at the time (the bot was removed or blocked).",
+        "hi": "उस समय इस चैट तक पहुँच नहीं पाया (बॉट हटा दिया गया था या ब्लॉक था)।",
+    },
+    "cmd.why.reason.not_checked": {
+        "en": "#{number} matches it, but was created after the article arrived; only newer "
+        "articles are checked.",
+        "hi": "#{number} इससे मेल खाती है, पर यह ट्रैकिंग खबर आने के बाद शुरू हुई; सिर्फ़ उसके "
+        "बाद आई खबरें देखी जाती हैं।",
+    },
+    "cmd.why.reason.inactive": {
+        "en": "the bot wasn't active in this chat at the time.",
+        "hi": "उस समय बॉट इस चैट में सक्रिय नहीं था।",
+    },
+    "cmd.home.header": {
+        "en": "📋 Your subscriptions on Khabardar",
+        "hi": "📋 खबरदार पर आपकी ट्रैकिंग",
+    },
+    "cmd.home.private_chat": {
+        "en": "💬 Direct messages with me",
+        "hi": "💬 मुझसे सीधी बातचीत",
+    },
+    "cmd.home.chat": {"en": "💬 Chat {title}", "hi": "💬 चैट {title}"},
+    "cmd.home.empty": {
+        "en": "You don't track anything yet. In any channel (or here in messages), send "
+        "/track tiktok ban to start.",
+        "hi": "आप अभी कुछ भी ट्रैक नहीं कर रहे। किसी भी चैनल में (या यहीं मैसेज में) "
+        "/track टिकटॉक बैन भेजकर शुरू करें।",
+    },
 }

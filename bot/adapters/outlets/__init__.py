@@ -1,0 +1,1 @@
+"""Outlets: the sending side of each platform — card → rendered message → platform sender."""

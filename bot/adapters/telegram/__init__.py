@@ -1,0 +1,1 @@
+"""Telegram adapters: the sender (alerts) and the chat (commands, buttons, membership)."""

@@ -1,0 +1,458 @@
+"""Composition root: builds every part from Settings and runs them in one event loop.
+
+``khabardar run`` and ``khabardar demo`` both go through ``Runtime``: scheduler + sources +
+matcher + outbox delivery + every chat adapter whose settings are present (the console chat
+when none are) + the HTTP server (health, readiness, metrics, Slack events, Telegram webhook).
+Shutdown (SIGTERM/SIGINT) stops taking work, lets in-flight sends finish, releases claims and
+closes connections within 10 seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.adapters.console.chat import ConsoleChat, ConsoleOutput
+from bot.adapters.outlets.platforms import ConsoleOutlet, SlackOutlet, TelegramOutlet
+from bot.adapters.scheduler import Scheduler
+from bot.adapters.sources.config import ConfiguredSource, load_sources
+from bot.adapters.sources.fetcher import SourceFetcher
+from bot.adapters.sources.service_reader import FetchingProbe, FetchingReader
+from bot.adapters.storage.migrate import upgrade_database
+from bot.adapters.storage.store import Store
+from bot.adapters.web.metrics import PrometheusTelemetry
+from bot.adapters.web.server import NamedCheck, WebServer
+from bot.domain.lexicon import DEFAULT_TOPICS_PATH, Lexicon, load_lexicon
+from bot.domain.matcher import MatchIndex
+from bot.domain.models import Platform
+from bot.domain.query import ParsedQuery, parse_query
+from bot.errors import ConfigError, StorageError
+from bot.logs import configure_logging
+from bot.services.alerting import AlertPipeline
+from bot.services.commands import CommandService
+from bot.services.delivery import DeliveryWorker, Outlet
+from bot.services.digests import DigestService
+from bot.services.pacing import PlatformLimits, SendPacer
+from bot.services.polling import PollService
+from bot.services.ports import SourceRow
+from bot.services.story_assignment import FingerprintStories
+from bot.services.tracking import TrackingIndex
+from bot.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_BUDGET_S = 8.0
+POLL_TICK_S = 1.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SingleProcessLock:
+    """SQLite is single-process: a second ``khabardar run`` on the same file refuses to start."""
+
+    def __init__(self, database_url: str) -> None:
+        path = database_url.split(":///", 1)[1] if ":///" in database_url else "khabardar.db"
+        self.path = Path(path + ".lock")
+        self._handle: TextIO | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise ConfigError(
+                f"another khabardar process is already using this SQLite database "
+                f"({self.path.with_suffix('')}); SQLite is single-process — use PostgreSQL "
+                f"(DATABASE_URL=postgresql://…) to run several"
+            ) from None
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+def load_query(lexicon: Lexicon) -> Callable[[str, Any], ParsedQuery]:
+    def load(text: str, parsed: Any) -> ParsedQuery:
+        if parsed:
+            try:
+                return ParsedQuery.from_json(parsed)
+            except Exception:  # stored by an older version: parse the text again
+                pass
+        return parse_query(text, lexicon=lexicon)
+
+    return load
+
+
+@dataclass
+class Runtime:
+    """Every running part, built from Settings; ``start``/``stop`` own their life cycle."""
+
+    settings: Settings
+    console_stream: TextIO | None = None
+    console_input: Callable[[], str] | None = None
+    clock: Callable[[], datetime] = utc_now
+    with_console: bool | None = None  # None: only when no chat platform is configured
+    serve_http: bool = True
+    store: Store = field(init=False)
+    telemetry: PrometheusTelemetry = field(init=False)
+    owner: str = field(init=False)
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list, init=False)
+    _closers: list[Callable[[], Any]] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.lock: SingleProcessLock | None = None
+        self.workers: dict[Platform, DeliveryWorker] = {}
+        self.scheduler = Scheduler()
+        self.web: WebServer | None = None
+        self.console_chat: ConsoleChat | None = None
+
+    # -- building ---------------------------------------------------------------------------
+    async def build(self) -> None:
+        settings = self.settings
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.telemetry = PrometheusTelemetry()
+        if settings.database_url.startswith("sqlite"):
+            self.lock = SingleProcessLock(settings.database_url)
+            self.lock.acquire()
+        try:
+            await upgrade_database(settings.database_url)
+        except Exception as exc:
+            raise StorageError(
+                f"database {settings.database_url_display} is unreachable or could not be "
+                f"migrated: {type(exc).__name__}: {exc}"
+            ) from None
+        self.store = Store.open(settings.database_url)
+        self._closers.append(self.store.close)
+        self.lexicon = load_lexicon(DEFAULT_TOPICS_PATH, extra_path=settings.topics_file)
+        self.configured = self._configured_sources()
+        await self.store.sources.upsert_from_config(
+            [s.spec() for s in self.configured],
+            default_interval_s=settings.poll_interval_s,
+            now=self.clock(),
+        )
+        self.fetcher = SourceFetcher(allow_private=settings.allow_private_urls)
+        self._closers.append(self.fetcher.aclose)
+        self.tracking = TrackingIndex(MatchIndex(self.lexicon), load_query(self.lexicon))
+        self.tracking.load(await self.store.subscriptions.list_all_active())
+        self.pipeline = AlertPipeline(
+            storage=self.store,
+            tracking=self.tracking,
+            stories=FingerprintStories(self.lexicon),
+            clock=self.clock,
+            telemetry=self.telemetry,
+            on_enqueued=self._wake_workers,
+        )
+        self.poll = PollService(
+            storage=self.store,
+            reader=FetchingReader(self.fetcher, default_timezone=settings.timezone),
+            sink=self.pipeline,
+            clock=self.clock,
+            owner=self.owner,
+            telemetry=self.telemetry,
+            backfill_by_url={s.url: s.backfill for s in self.configured},
+        )
+        outlets = await self._outlets()
+        self.digests = DigestService(
+            storage=self.store,
+            outlets=outlets,
+            clock=self.clock,
+            jobs=self.scheduler,
+            grace=_seconds(settings.digest_grace_s),
+            telemetry=self.telemetry,
+        )
+        self.conversation = CommandService(
+            storage=self.store,
+            tracking=self.tracking,
+            lexicon=self.lexicon,
+            clock=self.clock,
+            source_probe=FetchingProbe(self.fetcher, default_timezone=settings.timezone),
+            digests=self.digests,
+            default_timezone=settings.timezone,
+            max_subscriptions=settings.max_subscriptions_per_chat,
+            source_interval_s=settings.poll_interval_s,
+        )
+        for platform, outlet in outlets.items():
+            self.workers[platform] = DeliveryWorker(
+                storage=self.store,
+                outlet=outlet,
+                pacer=SendPacer(_limits(platform)),
+                clock=self.clock,
+                owner=self.owner,
+                telemetry=self.telemetry,
+            )
+
+    def _configured_sources(self) -> list[ConfiguredSource]:
+        path = self.settings.sources_file
+        if not path.exists() and not path.is_absolute():
+            packaged = Path(__file__).resolve().parents[1] / path
+            path = packaged if packaged.exists() else path
+        return load_sources(path)
+
+    async def _outlets(self) -> dict[Platform, Outlet]:
+        settings = self.settings
+        outlets: dict[Platform, Any] = {}
+        self.telegram_sender = None
+        self.slack_sender = None
+        if settings.telegram_bot_token is not None:
+            from bot.adapters.telegram.sender import TelegramSender
+
+            self.telegram_sender = TelegramSender(
+                settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base_url
+            )
+            await self.telegram_sender.start()
+            self._closers.append(self.telegram_sender.aclose)
+            outlets[Platform.TELEGRAM] = TelegramOutlet(self.telegram_sender)
+        if settings.slack_bot_token is not None:
+            from bot.adapters.slack.sender import SlackSender
+
+            self.slack_sender = SlackSender(
+                settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+            )
+            await self.slack_sender.start()
+            self._closers.append(self.slack_sender.aclose)
+            outlets[Platform.SLACK] = SlackOutlet(self.slack_sender)
+        if self.with_console or (self.with_console is None and not outlets):
+            self.console_output = ConsoleOutput(self.console_stream)
+            outlets[Platform.CONSOLE] = ConsoleOutlet(self.console_output)
+        return outlets
+
+    def _wake_workers(self) -> None:
+        for worker in self.workers.values():
+            worker.wake()
+
+    # -- running ----------------------------------------------------------------------------
+    async def start(self) -> str:
+        """Start everything; returns the one-line start-up summary."""
+        settings = self.settings
+        self.scheduler.start()
+        await self.poll.recover_unmatched()
+        await self.digests.start()
+        self.scheduler.every("poll", self.poll.poll_due, seconds=POLL_TICK_S)
+        for worker in self.workers.values():
+            self._tasks.append(asyncio.create_task(worker.run(), name=f"deliver:{worker.platform}"))
+        self.web = WebServer(telemetry=self.telemetry, checks=self._readiness_checks())
+        platforms = []
+        if settings.telegram_bot_token is not None:
+            platforms.append(await self._start_telegram())
+        if settings.slack_bot_token is not None:
+            platforms.append(await self._start_slack())
+        if Platform.CONSOLE in self.workers:
+            platforms.append("console")
+            self.console_chat = ConsoleChat(
+                self.conversation, self.console_output, read_line=self.console_input
+            )
+            if self.console_input is not None or sys.stdin.isatty():
+                self._tasks.append(asyncio.create_task(self.console_chat.run(), name="console"))
+        if self.serve_http:
+            await self.web.start(host="0.0.0.0", port=settings.port)
+        sources = len(await self.store.sources.list_all())
+        port = self.web.port if self.serve_http else "-"
+        return (
+            f"khabardar running: platforms={','.join(platforms) or 'none'} "
+            f"database={self.store.dialect_name} sources={sources} "
+            f"subscriptions={len(self.tracking)} http_port={port}"
+        )
+
+    async def _start_telegram(self) -> str:
+        from bot.adapters.telegram.chat import TelegramChat, build_application
+
+        settings = self.settings
+        assert settings.telegram_bot_token is not None
+        webhook = settings.telegram_webhook_url
+        application = build_application(
+            token=settings.telegram_bot_token.get_secret_value(),
+            api_root=settings.telegram_api_base_url,
+            polling=webhook is None,
+        )
+        self.telegram_chat = TelegramChat(application, self.conversation)
+        await self.telegram_chat.start(polling=webhook is None)
+        self._closers.insert(0, self.telegram_chat.stop)
+        if webhook is None:
+            return "telegram(polling)"
+        secret = (
+            settings.telegram_webhook_secret.get_secret_value()
+            if settings.telegram_webhook_secret is not None
+            else secrets.token_urlsafe(32)
+        )
+        self._telegram_secret = secret
+        path = urlsplit(webhook).path or "/"
+        self.web.add_route("POST", path, self._telegram_webhook)
+        await application.bot.set_webhook(
+            webhook,
+            secret_token=secret,
+            allowed_updates=["message", "channel_post", "callback_query", "my_chat_member"],
+        )
+        return "telegram(webhook)"
+
+    async def _telegram_webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not secrets.compare_digest(given.encode(), self._telegram_secret.encode()):
+            return web.json_response({"ok": False}, status=401)
+        try:
+            payload = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False}, status=400)
+        if not isinstance(payload, dict):
+            return web.json_response({"ok": False}, status=400)
+        task = asyncio.create_task(self.telegram_chat.feed_webhook_update(payload))
+        self._tasks.append(task)
+        task.add_done_callback(lambda t: self._tasks.remove(t) if t in self._tasks else None)
+        return web.json_response({"ok": True})
+
+    async def _start_slack(self) -> str:
+        from bot.adapters.slack.chat import SlackChat
+
+        settings = self.settings
+        assert settings.slack_bot_token is not None
+        signing = settings.slack_signing_secret
+        if signing is None and settings.slack_app_token is None:
+            raise ConfigError(
+                "invalid setting SLACK_SIGNING_SECRET: required for Slack HTTP mode "
+                "(or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        self.slack_chat = SlackChat(
+            conversation=self.conversation,
+            bot_token=settings.slack_bot_token.get_secret_value(),
+            signing_secret=signing.get_secret_value() if signing else "socket-mode",
+            api_url=settings.slack_api_url,
+            managers=settings.slack_channel_managers,
+        )
+        if settings.slack_app_token is not None:
+            await self.slack_chat.start_socket_mode(settings.slack_app_token.get_secret_value())
+            self._closers.insert(0, self.slack_chat.stop)
+            return "slack(socket)"
+        self.web.add_route("POST", "/slack/events", self.slack_chat.handle_http)
+        return "slack(http)"
+
+    def _readiness_checks(self) -> list[NamedCheck]:
+        started = time.time()
+
+        async def database() -> tuple[bool, str]:
+            try:
+                seconds = await self.store.ping()
+            except Exception as exc:
+                return False, f"unreachable: {type(exc).__name__}"
+            return True, f"ok in {seconds * 1000:.0f} ms"
+
+        async def scheduler() -> tuple[bool, str]:
+            return self.scheduler.running, "running" if self.scheduler.running else "stopped"
+
+        async def polling() -> tuple[bool, str]:
+            last = self.telemetry.last_poll_ok
+            window = 3 * self.settings.poll_interval_s + 60
+            if last is None:
+                fresh = time.time() - started < window
+                return fresh, "no successful poll yet"
+            age = time.time() - last
+            return age < window, f"last successful poll {age:.0f} s ago"
+
+        return [
+            NamedCheck("database", database),
+            NamedCheck("scheduler", scheduler),
+            NamedCheck("polling", polling),
+        ]
+
+    async def stop(self) -> None:
+        """Graceful shutdown: no new work, in-flight sends finish, claims released."""
+        with contextlib.suppress(Exception):
+            self.scheduler.shutdown()
+        for worker in self.workers.values():
+            worker.stop()
+        if self.console_chat is not None:
+            self.console_chat.stop()
+        tasks = [t for t in self._tasks if not t.done()]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_BUDGET_S / 2)
+            for task in pending:
+                task.cancel()
+        if self.web is not None:
+            await self.web.stop()
+        if hasattr(self, "store"):
+            with contextlib.suppress(Exception):
+                await self.store.sources.release_all(self.owner)
+        for close in self._closers:
+            try:
+                await asyncio.wait_for(close(), timeout=2)
+            except Exception as exc:
+                log.warning("close failed", extra={"error": f"{type(exc).__name__}: {exc}"})
+        if self.lock is not None:
+            self.lock.release()
+
+
+def _seconds(value: int) -> Any:
+    from datetime import timedelta
+
+    return timedelta(seconds=value)
+
+
+def _limits(platform: Platform) -> PlatformLimits:
+    if platform is Platform.TELEGRAM:
+        return PlatformLimits.telegram()
+    if platform is Platform.SLACK:
+        return PlatformLimits.slack()
+    return PlatformLimits.slack(per_channel_per_s=100, overall_per_s=1000)
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
+    """Run until SIGTERM/SIGINT (or ``stop``); 0 on a clean shutdown."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    runtime = Runtime(settings)
+    try:
+        await runtime.build()
+        summary = await runtime.start()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await runtime.stop()
+        raise
+    print(summary, flush=True)
+    log.info("started", extra={"summary": summary})
+    await stop.wait()
+    log.info("shutting down")
+    await runtime.stop()
+    log.info("stopped")
+    return 0
+
+
+def run_command(args: Any) -> int:
+    """``khabardar run``."""
+    settings = load_settings()
+    configure_logging(
+        level=args.log_level or settings.log_level,
+        fmt=args.log_format or settings.log_format,
+        secrets=settings.secret_values(),
+    )
+    return asyncio.run(serve(settings))
+
+
+def describe_source(row: SourceRow) -> str:
+    health = "ok" if row.failures == 0 else f"failing ({row.failures}): {row.last_error}"
+    return f"{row.url} [{health}]"
