@@ -106,6 +106,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._queues: dict[int, deque[AlertDelivery]] = {}
+        self._alerted: set[int] = set()
 
     @property
     def platform(self) -> Platform:
@@ -144,7 +145,12 @@ class DeliveryWorker:
         if not rows:
             return 0
         queues = await self._build_queues(rows)
-        await self._serve_round_robin(queues)
+        try:
+            await self._serve_round_robin(queues)
+        finally:
+            if self._alerted:
+                alerted, self._alerted = self._alerted, set()
+                await self._storage.subscriptions.touch_alerted(alerted, at=self._clock())
         return len(rows)
 
     async def _build_queues(self, rows: list[OutboxRow]) -> dict[int, deque[AlertDelivery]]:
@@ -153,6 +159,9 @@ class DeliveryWorker:
             {sid for r in rows for sid in r.subscription_ids}
         )
         chats: dict[int, ChatRow | None] = {}
+        if len({r.chat_id for r in rows}) > 20:  # one query instead of one per chat
+            active = await self._storage.chats.list_active(platform=self.platform)
+            chats.update((c.id, c) for c in active)
         grouped: dict[int, list[AlertDelivery]] = {}
         for row in rows:
             if row.chat_id not in chats:
@@ -278,7 +287,7 @@ class DeliveryWorker:
         await self._storage.outbox.mark_sent(
             delivery.row.id, platform_message_id=sent.platform_message_id, sent_at=now
         )
-        await self._storage.subscriptions.touch_alerted(delivery.row.subscription_ids, at=now)
+        self._alerted.update(delivery.row.subscription_ids)  # stamped once per drain
         self._telemetry.alert_finished(
             platform=self.platform, status="sent", latency_s=self._latency(delivery, now)
         )

@@ -29,6 +29,10 @@ class PlatformLimits:
     overall: WindowLimit
     per_private_chat: WindowLimit
     per_group_chat: tuple[WindowLimit, ...]
+    # Even spacing between any two sends of the bot. Without it a full window leaves as one
+    # burst, and network jitter makes some of the burst arrive inside the platform's next
+    # window (a 429); spaced sends tolerate jitter up to the spacing itself.
+    min_spacing_s: float = 0.0
 
     @classmethod
     def telegram(
@@ -38,6 +42,7 @@ class PlatformLimits:
             overall=WindowLimit(overall_per_s, 1.0),
             per_private_chat=WindowLimit(private_per_s, 1.0),
             per_group_chat=(WindowLimit(group_per_min, 60.0), WindowLimit(1, 1.0)),
+            min_spacing_s=1.0 / (overall_per_s - 1) if overall_per_s > 1 else 0.0,
         )
 
     @classmethod
@@ -88,6 +93,9 @@ class SendPacer:
         self._limits = limits
         self._safety = safety
         self._overall = SlidingWindow(self._padded(limits.overall))
+        self._spacing = (
+            SlidingWindow(WindowLimit(1, limits.min_spacing_s)) if limits.min_spacing_s else None
+        )
         self._chats: dict[str, tuple[SlidingWindow, ...]] = {}
 
     def _padded(self, limit: WindowLimit) -> WindowLimit:
@@ -107,10 +115,13 @@ class SendPacer:
 
     def free_at(self, chat_key: str, now: float, *, group: bool) -> float:
         """When a send to this chat fits every window."""
-        return max(self.chat_free_at(chat_key, now, group=group), self._overall.free_at(now))
+        return max(self.chat_free_at(chat_key, now, group=group), self.overall_free_at(now))
 
     def overall_free_at(self, now: float) -> float:
-        return self._overall.free_at(now)
+        free = self._overall.free_at(now)
+        if self._spacing is not None:
+            free = max(free, self._spacing.free_at(now))
+        return free
 
     def reserve(self, chat_key: str, now: float, *, group: bool) -> bool:
         """Book a send now if it fits; False (and nothing booked) otherwise."""
@@ -119,6 +130,12 @@ class SendPacer:
         for window in self._windows(chat_key, group=group):
             window.book(now)
         self._overall.book(now)
+        if self._spacing is not None:
+            # Book the slot at its ideal time when we woke a little late, so timer lateness
+            # does not add up send after send (the overall window still caps every second).
+            spacing = self._limits.min_spacing_s
+            ideal = self._spacing.free_at(now - spacing)
+            self._spacing.book(ideal if now - spacing < ideal <= now else now)
         return True
 
     def hold_chat(self, chat_key: str, until: float, *, group: bool) -> None:
