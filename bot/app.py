@@ -31,6 +31,7 @@ from aiohttp import web
 from bot.adapters.console.chat import ConsoleChat, ConsoleOutput
 from bot.adapters.outlets.platforms import ConsoleOutlet, SlackOutlet, TelegramOutlet
 from bot.adapters.scheduler import Scheduler
+from bot.adapters.sources.articles import canonical_url
 from bot.adapters.sources.config import ConfiguredSource, load_sources
 from bot.adapters.sources.fetcher import SourceFetcher
 from bot.adapters.sources.service_reader import FetchingProbe, FetchingReader
@@ -195,6 +196,7 @@ class Runtime:
             default_timezone=settings.timezone,
             max_subscriptions=settings.max_subscriptions_per_chat,
             source_interval_s=settings.poll_interval_s,
+            canonical_url=canonical_url,
         )
         for platform, outlet in outlets.items():
             self.workers[platform] = DeliveryWorker(

@@ -144,35 +144,40 @@ class Demo:
         return 0
 
     async def _script(self, runtime: Runtime, server: FeedServer) -> None:
+        # Two team chats (groups), each with an admin typing the commands.
         hindi = ChatContext(
             platform=Platform.CONSOLE,
-            chat_id="हिंदी-चैट",
-            kind=ChatKind.PRIVATE,
+            chat_id="हिंदी-न्यूज़रूम",
+            kind=ChatKind.GROUP,
+            title="हिंदी न्यूज़रूम",
             user_id="asha",
             user_name="आशा",
             user_language="hi",
+            user_is_admin=True,
         )
         english = ChatContext(
             platform=Platform.CONSOLE,
-            chat_id="english-chat",
-            kind=ChatKind.PRIVATE,
+            chat_id="english-newsroom",
+            kind=ChatKind.GROUP,
+            title="English newsroom",
             user_id="ravi",
             user_name="Ravi",
             user_language="en",
+            user_is_admin=True,
         )
         self.heading("Khabardar demo — offline, on 4 bundled Hindi and English feeds")
         self.say(f"Feeds served at http://127.0.0.1:{server.port}/ ; database: temporary SQLite.")
-        self.heading("1. Two chats subscribe (a Hindi reader and an English reader)")
+        self.heading("1. Two team chats subscribe (a Hindi newsroom and an English one)")
         for text in HINDI_COMMANDS:
             await self.type_command(runtime, hindi, text)
         for text in ENGLISH_COMMANDS:
             await self.type_command(runtime, english, text)
         self.heading("2. First poll: matching stories from the feeds become alerts")
         await self.cycle(runtime)
-        self.heading("3. Both chats switch to a daily digest")
+        self.heading("3. Both chats switch from instant alerts to a daily digest")
         await self.type_command(runtime, hindi, "/digest daily 09:00")
         await self.type_command(runtime, english, "/digest daily 09:00")
-        self.heading("4. Breaking news is published on two feeds; the next poll finds it")
+        self.heading("4. Breaking news is published on two feeds; the next poll keeps it for the digest")
         server.publish_breaking()
         await asyncio.sleep(max(1.1, self.pause_s))  # the sources' 1 s interval passes
         await self.cycle(runtime)

@@ -34,6 +34,7 @@ from bot.errors import (
     DeliveryError,
     RejectedMessage,
     RetryLater,
+    StorageError,
     TransientDeliveryError,
 )
 from bot.services.pacing import SendPacer
@@ -43,6 +44,7 @@ from bot.services.telemetry import NullTelemetry, Telemetry
 log = logging.getLogger(__name__)
 
 AUTH_FAILURE_PAUSE_S = 60.0
+MARK_SENT_ATTEMPTS = 6
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -193,22 +195,43 @@ class DeliveryWorker:
         limit = asyncio.Semaphore(self._policy.concurrency)
         backlog = self._policy.backlog_limit
         folded: set[int] = set()
+        # Chats with alerts waiting, in serving order; a chat goes to the back after each turn.
+        ring: deque[int] = deque(c for c, q in queues.items() if q)
+        in_ring = set(ring)
+
+        def finished(task: asyncio.Task[None], chat_id: int) -> None:
+            in_flight.discard(task)
+            busy.discard(chat_id)
+            limit.release()
+            if queues.get(chat_id) and chat_id not in in_ring:  # e.g. re-queued after a 429
+                ring.append(chat_id)
+                in_ring.add(chat_id)
+
         while not self._stopping.is_set():
-            waiting = [c for c, q in queues.items() if q]
-            if not waiting and not in_flight:
+            if not ring and not in_flight:
                 break
             now = self._monotonic()
             next_free: float | None = None
             launched = False
-            for chat_id in waiting:
+            for _ in range(len(ring)):
+                if self._pacer.overall_free_at(now) > now:
+                    overall = self._pacer.overall_free_at(now)
+                    next_free = overall if next_free is None else min(next_free, overall)
+                    break  # nobody can send before then: stop scanning
+                chat_id = ring.popleft()
+                in_ring.discard(chat_id)
                 queue = queues.get(chat_id)
-                if chat_id in busy or not queue:
+                if not queue:
                     continue
+                if chat_id in busy:
+                    continue  # back in the ring when its send finishes
                 chat = queue[0].chat
                 key, group = self._chat_key(chat), chat.kind is not ChatKind.PRIVATE
                 if not self._pacer.reserve(key, now, group=group):
                     free = self._pacer.free_at(key, now, group=group)
                     next_free = free if next_free is None else min(next_free, free)
+                    ring.append(chat_id)
+                    in_ring.add(chat_id)
                     continue
                 if chat_id not in folded and len(queue) > backlog:
                     # Send the best ``backlog - 1`` alerts one by one, fold the rest into one.
@@ -224,9 +247,7 @@ class DeliveryWorker:
                 busy.add(chat_id)
                 task = asyncio.create_task(job)
                 in_flight.add(task)
-                task.add_done_callback(
-                    lambda t, c=chat_id: (in_flight.discard(t), busy.discard(c), limit.release())
-                )
+                task.add_done_callback(lambda t, c=chat_id: finished(t, c))
                 launched = True
             if launched:
                 await asyncio.sleep(0)
@@ -284,9 +305,19 @@ class DeliveryWorker:
 
     async def _confirmed(self, delivery: AlertDelivery, sent: SentMessage) -> None:
         now = self._clock()
-        await self._storage.outbox.mark_sent(
-            delivery.row.id, platform_message_id=sent.platform_message_id, sent_at=now
-        )
+        for attempt in range(MARK_SENT_ATTEMPTS):
+            try:
+                await self._storage.outbox.mark_sent(
+                    delivery.row.id, platform_message_id=sent.platform_message_id, sent_at=now
+                )
+                break
+            except StorageError:
+                # The platform has the message: recording it matters more than anything else
+                # here, since an unrecorded send is sent again once its lease expires.
+                if attempt == MARK_SENT_ATTEMPTS - 1:
+                    log.exception("sent but not recorded", extra={"outbox": delivery.row.id})
+                    return
+                await asyncio.sleep(0.2 * 2**attempt)
         self._alerted.update(delivery.row.subscription_ids)  # stamped once per drain
         self._telemetry.alert_finished(
             platform=self.platform, status="sent", latency_s=self._latency(delivery, now)

@@ -71,7 +71,9 @@ class FetchingProbe:
                 options=ReadOptions(timezone=self._default_timezone),
             )
         except SourceError as exc:
-            return ProbeResult(ok=False, kind=exc.kind, message=str(exc))
+            return ProbeResult(
+                ok=False, kind=exc.kind, message=str(exc), http_status=getattr(exc, "status", None)
+            )
         if not document.articles:
             return ProbeResult(ok=False, kind="not_a_feed", message="no articles found")
         return ProbeResult(

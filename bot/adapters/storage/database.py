@@ -9,6 +9,8 @@ or parameters), while bad values the caller passed (a naive datetime, a wrong ty
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -42,6 +44,10 @@ class Database:
         self._writer = writer(engine)
         self.clock = clock
         self.dialect_name = engine.dialect.name
+        # SQLite has one writer at a time. Queueing writers here, in order, is fairer and far
+        # cheaper than letting them spin in SQLite's busy handler, which under load can give
+        # up with "database is locked" long before the queue would have drained.
+        self._write_turn = asyncio.Lock() if self.dialect_name == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -69,7 +75,15 @@ class Database:
     @asynccontextmanager
     async def writing(self, operation: str) -> AsyncIterator[AsyncConnection]:
         """A write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
-        async with self._translated(operation), self._writer.begin() as connection:
+        if self._write_turn is None:
+            async with self._translated(operation), self._writer.begin() as connection:
+                yield connection
+            return
+        async with (
+            self._write_turn,
+            self._translated(operation),
+            self._writer.begin() as connection,
+        ):
             yield connection
 
     @asynccontextmanager

@@ -62,11 +62,8 @@ def render_alert(card: AlertCard, *, mute_hours: int = MUTE_HOURS) -> ConsoleMes
             names += " " + t("card.alert.more_queries", lang, count=more)
         facts.insert(0, t("card.alert.tracking", lang, queries=names))
     lines.append(f"{_INDENT}🔎 {' · '.join(facts)}")
-    if card.subscription_id is not None:
-        sub = card.subscription_id
-        mute = t("card.alert.button.mute", lang, hours=mute_hours)
-        untrack = t("card.alert.button.untrack", lang)
-        lines.append(f"{_INDENT}{mute}: /mute {sub} {mute_hours}h · {untrack}: /untrack {sub}")
+    # No "/mute N" hint: commands number subscriptions by their place in /list, which the
+    # card does not know (it carries database ids), and a wrong number would mute another one.
     return ConsoleMessage("\n".join(lines))
 
 
