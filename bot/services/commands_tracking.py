@@ -8,6 +8,7 @@ belong to the chat pressing the button (callback data can be forged).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -90,7 +91,10 @@ async def track(deps: CommandDependencies, call: CommandCall, args: str) -> list
         since=call.now - deps.backtest_window, limit=deps.backtest_limit
     )
     # The preview also proves the query can be indexed (QueryError otherwise) before storing.
-    results = preview(
+    # It is pure CPU work (~1 s for 500 long articles): a worker thread keeps the event loop
+    # (webhooks, deliveries, other commands) responsive meanwhile.
+    results = await asyncio.to_thread(
+        preview,
         query_text,
         [stored.article for stored in recent],
         lexicon=deps.lexicon,

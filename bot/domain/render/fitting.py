@@ -34,6 +34,7 @@ _UNSAFE: Final = regex.compile(
 )
 _WHITESPACE_RUN: Final = regex.compile(r"[\s\p{Cc}]+")
 _GRAPHEME: Final = regex.compile(r"\X")
+_PREPEND: Final = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 _RTL: Final = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}]")
 # Trailing characters that look wrong right before an ellipsis.
 _TRAILING_JUNK: Final = " \t,;:-–—·|/(["
@@ -75,14 +76,7 @@ def trim_to_units(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
     budget = limit - utf16_units(ellipsis)
     if budget <= 0:
         return ""
-    cut = 0
-    used = 0
-    for grapheme in _GRAPHEME.finditer(text):
-        size = utf16_units(grapheme.group())
-        if used + size > budget:
-            break
-        used += size
-        cut = grapheme.end()
+    cut = _grapheme_floor(text, _code_points_within(text, budget))
     head = text[:cut]
     # Prefer ending at a word boundary when one is reasonably close to the cut.
     space = max(head.rfind(" "), head.rfind("\n"))
@@ -90,6 +84,38 @@ def trim_to_units(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
         head = head[:space]
     head = head.rstrip(_TRAILING_JUNK)
     return f"{head}{ellipsis}" if head else ""
+
+
+def _code_points_within(text: str, units: int) -> int:
+    """The longest prefix (in code points) of ``text`` that is at most ``units`` UTF-16 units."""
+    if utf16_units(text) == len(text):  # no astral characters: one unit each
+        return min(units, len(text))
+    used = 0
+    for index, char in enumerate(text[:units]):  # a prefix of ≤ units units has ≤ units chars
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            return index
+    return min(units, len(text))
+
+
+def _grapheme_floor(text: str, cut: int) -> int:
+    """The largest grapheme-cluster boundary at or before ``cut``.
+
+    Segmentation starts at the nearest earlier space that is itself a boundary (no grapheme
+    rule joins a following space), so only the last word is segmented, not the whole text.
+    """
+    if cut >= len(text):
+        return len(text)
+    start = text.rfind(" ", 0, cut + 1)
+    while start > 0 and _PREPEND.match(text, start - 1):
+        start = text.rfind(" ", 0, start)
+    start = max(start, 0)
+    floor = start
+    for grapheme in _GRAPHEME.finditer(text, start):
+        if grapheme.end() > cut:
+            break
+        floor = grapheme.end()
+    return floor
 
 
 def fit_inline(text: str | None, limit: int) -> str:

@@ -25,6 +25,9 @@ MAX_TERM_LENGTH: Final = 120
 _NUKTA: Final = "\u093c"
 _JOINERS: Final = "[\u200c\u200d]?"
 _WORD_CHAR: Final = r"[\p{L}\p{M}\p{N}\u200c\u200d]"
+_SEPARATOR: Final = regex.compile(r"[\s\p{P}]")
+_EXTENDS: Final = regex.compile(r"[\p{M}\u200c\u200d\p{Grapheme_Cluster_Break=Extend}]")
+_PREPEND: Final = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 # Base consonant → its precomposed nukta form (NFC keeps U+0958..U+095F decomposed, but feeds
 # still send them precomposed, and NFD below turns them into base + nukta).
 _PRECOMPOSED_NUKTA: Final = {
@@ -94,11 +97,28 @@ def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
         start, end = match.span()
         if start == end:
             continue
-        if bounds is None:
-            bounds = grapheme_boundaries(text)
-        if start in bounds and end in bounds:
-            spans.append((start, end))
+        if not _plainly_bounded(text, start, end):
+            if bounds is None:  # segment the whole text only when a neighbour is unusual
+                bounds = grapheme_boundaries(text)
+            if start not in bounds or end not in bounds:
+                continue
+        spans.append((start, end))
     return spans
+
+
+def _plainly_bounded(text: str, start: int, end: int) -> bool:
+    """True when both ends are certainly grapheme boundaries: space or punctuation outside.
+
+    No grapheme rule joins across a space or punctuation mark unless the inner character
+    extends it (a mark or joiner at the start) or prepends to it (a Prepend at the end).
+    """
+    start_ok = start == 0 or (
+        _SEPARATOR.match(text, start - 1) is not None and _EXTENDS.match(text, start) is None
+    )
+    end_ok = end == len(text) or (
+        _SEPARATOR.match(text, end) is not None and _PREPEND.match(text, end - 1) is None
+    )
+    return start_ok and end_ok
 
 
 def split_highlighted(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:

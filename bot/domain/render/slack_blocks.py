@@ -166,7 +166,7 @@ def _alert_section(card: AlertCard, title_shortened: bool) -> str:
             if utf16_units(lead) <= SECTION_LIMIT // 2 or title_limit <= 10:
                 break
             title_limit //= 2
-    snippet = clean_inline(card.snippet)
+    snippet = trim_to_units(clean_inline(card.snippet), SECTION_LIMIT)  # never more is shown
     budget = utf16_units(snippet)
     while True:
         text = "\n".join(part for part in (lead, highlighted(snippet, card.matched_terms)) if part)

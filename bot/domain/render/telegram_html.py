@@ -40,6 +40,7 @@ from bot.domain.render.fitting import clean_inline, trim_to_units, utf16_units
 from bot.domain.render.highlight import split_highlighted
 from bot.domain.render.links import safe_link
 from bot.domain.render.phrases import (
+    SOURCE_LIMIT,
     alert_facts,
     alert_time,
     digest_reference,
@@ -155,7 +156,7 @@ def _alert_tail(card: AlertCard) -> list[Html]:
 
 def _alert_html(card: AlertCard, title: str, snippet: str) -> Html:
     url = safe_link(card.url)
-    source = source_label(card.source_name, card.url, card.chat_lang, limit=80)
+    source = source_label(card.source_name, card.url, card.chat_lang, limit=SOURCE_LIMIT)
     head = join(
         [
             join([plain("🔔 "), bold(link(plain(title), url))]),
@@ -197,7 +198,7 @@ def _smaller(budget: int, excess_units: int) -> int:
 def _fitted_alert(card: AlertCard, title_limit: int) -> Html:
     """The alert's HTML, trimming the snippet first and then the title until it fits."""
     lang = card.chat_lang
-    snippet = clean_inline(card.snippet)
+    snippet = trim_to_units(clean_inline(card.snippet), TEXT_LIMIT)  # never more is shown
     title_budget = title_limit
     message = _alert_html(card, title_label(card.title, lang, limit=title_budget), snippet)
     if not message.fits():

@@ -54,7 +54,9 @@ def _require_aware(moment: datetime) -> None:
         raise ValueError(f"datetime must be timezone-aware, got naive {moment.isoformat()}")
 
 
+@lru_cache(maxsize=4096)
 def _babel(moment: datetime, pattern: str, lang: str, zone: ZoneInfo) -> str:
+    """Babel's formatting, cached: one story fanned out to thousands of chats repeats it."""
     return format_datetime(moment, pattern, tzinfo=zone, locale=lang)
 
 

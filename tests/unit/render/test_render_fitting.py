@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.render.fitting import (
     ELLIPSIS,
     FSI,
     PDI,
+    _code_points_within,
+    _grapheme_floor,
     clean_inline,
     fit_inline,
+    grapheme_boundaries,
     isolate_bidi,
     trim_to_units,
     utf16_units,
@@ -85,3 +90,17 @@ def test_rtl_text_is_isolated_and_fit_inline_counts_the_isolates() -> None:
     assert fitted.startswith(FSI) and fitted.endswith(PDI)
     assert utf16_units(fitted) <= 40
     assert fit_inline("  hello\nworld ", 40) == "hello world"
+
+
+PIECES = [*"ab क्षि्ट ़ािं", "\u200d", "\u0600", "👨", "👩", "🏽", "🇮", "🇳", "\ud800", "\udc00", "😀"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join), st.integers(0, 130))
+def test_fast_cuts_agree_with_full_segmentation(text: str, units: int) -> None:
+    """The shortcuts in trim_to_units give exactly what segmenting the whole text gives."""
+    cut = min(units, len(text))
+    expected_floor = max(b for b in grapheme_boundaries(text) if b <= cut)
+    assert _grapheme_floor(text, cut) == expected_floor
+    fitting = [n for n in range(len(text) + 1) if utf16_units(text[:n]) <= units]
+    assert _code_points_within(text, units) == max(fitting)
