@@ -1,7 +1,7 @@
 """End-to-end latency: "item appears in the feed" → "sendMessage received by the fake Telegram".
 
-    .venv/bin/python benchmarks/e2e_latency.py                 # 20 items, 5 s poll interval
-    .venv/bin/python benchmarks/e2e_latency.py --items 40 --poll-interval 10
+    .venv/bin/python benchmarks/e2e_latency.py                 # 12 stories, 5 s poll interval
+    .venv/bin/python benchmarks/e2e_latency.py --poll-interval 10
 
 It starts ``khabardar run`` as a separate process (SQLite, Telegram long polling against
 ``tests.fakes.FakeTelegram``, one local feed), subscribes a Hindi user with ``/track टिकटॉक``,
@@ -40,11 +40,20 @@ ITEM = (
     "<item><title>{title}</title><link>https://hindi.example/{n}</link>"
     "<guid>https://hindi.example/{n}</guid><description>{lead}</description></item>"
 )
+# Distinct stories: near-duplicate titles would (rightly) be folded into one story per chat.
 TITLES = [
     "टिकटॉक पर प्रतिबंध को लेकर सरकार का नया बयान",
-    "टिकटॉक की वापसी की अटकलों पर मंत्रालय ने लगाया विराम",
-    "टिकटॉक जैसे ऐप्स पर डेटा सुरक्षा की नई गाइडलाइन",
-    "पूर्व टिकटॉक कर्मचारियों ने भारत में शुरू किया नया स्टार्टअप",
+    "मुंबई के कॉलेज छात्रों ने टिकटॉक जैसे ऐप पर शोध रिपोर्ट जारी की",
+    "टिकटॉक की पूर्व कर्मचारी ने बेंगलुरु में नया स्टार्टअप खोला",
+    "संसदीय समिति ने टिकटॉक के डेटा भंडारण पर सवाल उठाए",
+    "राजस्थान पुलिस ने टिकटॉक वीडियो के नाम पर ठगी करने वाले गिरोह को पकड़ा",
+    "अमेरिका में टिकटॉक की बिक्री पर अदालत की सुनवाई टली",
+    "टिकटॉक स्टार रहे कलाकार अब यूट्यूब शॉर्ट्स पर कमा रहे हैं",
+    "विशेषज्ञों की राय: टिकटॉक पर रोक से देसी ऐप्स को कितना फायदा हुआ",
+    "टिकटॉक के मालिक बाइटडांस ने भारत से आखिरी दफ्तर भी समेटा",
+    "नेपाल ने भी टिकटॉक पर अस्थायी रोक लगाने का फैसला किया",
+    "टिकटॉक वापसी की अफवाह पर आईटी मंत्रालय का खंडन",
+    "स्कूलों में टिकटॉक जैसे ऐप्स के इस्तेमाल पर नई सलाह जारी",
 ]
 
 
@@ -113,6 +122,8 @@ async def run(items: int, interval: int) -> None:
                 for n in range(items):
                     await asyncio.sleep(rng.uniform(0.2, interval * 0.7))
                     title = f"{TITLES[n % len(TITLES)]} ({n + 1})"
+                    if n >= len(TITLES):
+                        raise ValueError(f"at most {len(TITLES)} distinct stories")
                     published.insert(0, ITEM.format(n=n, title=title, lead=title))
                     appeared = time.time()
                     found = None
@@ -137,7 +148,7 @@ async def run(items: int, interval: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--items", type=int, default=12)
     parser.add_argument("--poll-interval", type=int, default=5)
     args = parser.parse_args()
     asyncio.run(run(args.items, args.poll_interval))
