@@ -39,10 +39,13 @@ from bot.adapters.storage.migrate import upgrade_database
 from bot.adapters.storage.store import Store
 from bot.adapters.web.metrics import PrometheusTelemetry
 from bot.adapters.web.server import NamedCheck, WebServer
+from bot.domain.i18n import t
 from bot.domain.lexicon import DEFAULT_TOPICS_PATH, Lexicon, load_lexicon
 from bot.domain.matcher import MatchIndex
 from bot.domain.models import Platform
+from bot.domain.outgoing import ConsoleMessage, SlackMessage, TelegramMessage
 from bot.domain.query import ParsedQuery, parse_query
+from bot.domain.replies import Reply, to_console, to_slack_mrkdwn, to_telegram_html
 from bot.errors import ConfigError, StorageError
 from bot.logs import configure_logging
 from bot.services.alerting import AlertPipeline
@@ -107,6 +110,41 @@ def load_query(lexicon: Lexicon) -> Callable[[str, Any], ParsedQuery]:
         return parse_query(text, lexicon=lexicon)
 
     return load
+
+
+class AdminNotices:
+    """Tells the chat that added a source (else the operator chat) that it was paused.
+
+    Never every subscriber: a broken feed is an admin's problem, not a reader's.
+    """
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    async def source_paused(self, source: SourceRow, error: str) -> None:
+        runtime = self._runtime
+        chat = None
+        if source.added_by_chat_id is not None:
+            chat = await runtime.store.chats.get(source.added_by_chat_id)
+        target = (chat.platform, chat.platform_chat_id, chat.lang) if chat else None
+        if target is None and runtime.settings.operator_chat:
+            platform, _, chat_id = runtime.settings.operator_chat.partition(":")
+            try:
+                target = (Platform(platform), chat_id, "en")
+            except ValueError:
+                log.warning("KHABARDAR_OPERATOR_CHAT must look like telegram:<chat id>")
+        if target is None:
+            log.warning("source paused", extra={"source": source.url, "error": error})
+            return
+        platform, chat_id, lang = target
+        text = t(
+            "notice.source_paused",
+            lang,
+            source=source.name or source.url,
+            failures=source.failures + 1,
+            error=error,
+        )
+        await runtime.send_notice(platform, chat_id, Reply.plain(text))
 
 
 @dataclass
@@ -175,6 +213,7 @@ class Runtime:
             clock=self.clock,
             owner=self.owner,
             telemetry=self.telemetry,
+            notifier=AdminNotices(self),
             backfill_by_url={s.url: s.backfill for s in self.configured},
         )
         outlets = await self._outlets()
@@ -242,6 +281,23 @@ class Runtime:
             self.console_output = ConsoleOutput(self.console_stream)
             outlets[Platform.CONSOLE] = ConsoleOutlet(self.console_output)
         return outlets
+
+    async def send_notice(self, platform: Platform, chat_id: str, reply: Reply) -> None:
+        """A plain message to one chat (admin notices), outside the alert outbox."""
+        try:
+            if platform is Platform.TELEGRAM and self.telegram_sender is not None:
+                await self.telegram_sender.send(
+                    chat_id, TelegramMessage(text=to_telegram_html(reply))
+                )
+            elif platform is Platform.SLACK and self.slack_sender is not None:
+                text = to_slack_mrkdwn(reply)
+                await self.slack_sender.send(chat_id, SlackMessage(text=text[:3000]))
+            elif platform is Platform.CONSOLE and hasattr(self, "console_output"):
+                await self.console_output.send(chat_id, ConsoleMessage(to_console(reply)))
+            else:
+                log.warning("notice not sent: platform not running", extra={"chat": chat_id})
+        except Exception as exc:
+            log.warning("notice not sent", extra={"chat": chat_id, "error": str(exc)})
 
     def _wake_workers(self) -> None:
         for worker in self.workers.values():
