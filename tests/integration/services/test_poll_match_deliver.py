@@ -329,3 +329,23 @@ async def test_digest_mode_and_muted_subscriptions_hold_alerts(
     assert await _worker(store, outlet, clock).drain_once() == 0
     held = await store.outbox.held_for_digest(chat.id)
     assert len(held) == 1 and outlet.sent == []
+
+
+@pytest.mark.parametrize("hold", [False, True])
+async def test_quiet_hours_send_silently_or_hold_for_the_digest(
+    store: Store, lexicon: Lexicon, clock, hold: bool
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.domain.models import QuietHours
+
+    _, pipeline, chats = await _setup(store, lexicon, clock, {"77": ["tiktok"]})
+    chat = chats["77"]
+    # clock is 03:00 UTC = 08:30 IST: inside 08:00-09:00 local quiet hours
+    quiet = QuietHours(start_minute=8 * 60, end_minute=9 * 60, hold_for_digest=hold)
+    await store.chats.update_settings(chat.id, timezone="Asia/Kolkata", quiet_hours=quiet)
+    await _enqueue_titles(store, pipeline, clock, [TIKTOK_HI])
+    (row,) = await store.outbox.recent_for_chat(chat.id)
+    assert (row.hold, row.silent) == ((True, False) if hold else (False, True))
+    await store.chats.update_settings(chat.id, quiet_hours=None)
+    await _enqueue_titles(store, pipeline, clock, ["टिकटॉक ने नई नीति जारी की, यूज़र्स नाराज़"])
+    rows = await store.outbox.recent_for_chat(chat.id)
+    assert sum(r.silent for r in rows) == (0 if hold else 1)  # outside quiet hours: normal
