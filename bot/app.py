@@ -50,7 +50,7 @@ from bot.errors import ConfigError, StorageError
 from bot.logs import configure_logging
 from bot.services.alerting import AlertPipeline
 from bot.services.commands import CommandService
-from bot.services.delivery import DeliveryWorker, Outlet
+from bot.services.delivery import DeliveryWorker
 from bot.services.digests import DigestService
 from bot.services.pacing import PlatformLimits, SendPacer
 from bot.services.polling import PollService
@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_BUDGET_S = 8.0
 POLL_TICK_S = 1.0
+SQLITE_OWNER = "sqlite-single-process"  # the lease owner of every run on a SQLite file
 
 
 def utc_now() -> datetime:
@@ -178,6 +179,11 @@ class Runtime:
         if settings.database_url.startswith("sqlite"):
             self.lock = SingleProcessLock(settings.database_url)
             self.lock.acquire()
+            # SQLite is single-process (the lock): any lease left in the file belongs to an
+            # earlier run that died without releasing it (kill -9, power loss). One stable owner
+            # name lets this run take those leases back at start instead of leaving the claimed
+            # alerts and sources untouched until their leases expire (minutes of silence).
+            self.owner = SQLITE_OWNER
         try:
             await upgrade_database(settings.database_url)
         except Exception as exc:
@@ -187,6 +193,14 @@ class Runtime:
             ) from None
         self.store = Store.open(settings.database_url)
         self._closers.append(self.store.close)
+        if self.owner == SQLITE_OWNER:
+            outbox = await self.store.outbox.release_all(self.owner)
+            polled = await self.store.sources.release_all(self.owner)
+            if outbox or polled:
+                log.warning(
+                    "took back the leases of a run that did not stop cleanly",
+                    extra={"alerts": outbox, "sources": polled},
+                )
         self.lexicon = load_lexicon(DEFAULT_TOPICS_PATH, extra_path=settings.topics_file)
         self.configured = self._configured_sources()
         await self.store.sources.upsert_from_config(
@@ -254,7 +268,7 @@ class Runtime:
             path = packaged if packaged.exists() else path
         return load_sources(path)
 
-    async def _outlets(self) -> dict[Platform, Outlet]:
+    async def _outlets(self) -> dict[Platform, TelegramOutlet | SlackOutlet | ConsoleOutlet]:
         settings = self.settings
         outlets: dict[Platform, Any] = {}
         self.telegram_sender = None
@@ -359,6 +373,7 @@ class Runtime:
         )
         self._telegram_secret = secret
         path = urlsplit(webhook).path or "/"
+        assert self.web is not None  # created in start() before the adapters
         self.web.add_route("POST", path, self._telegram_webhook)
         await application.bot.set_webhook(
             webhook,
@@ -404,6 +419,7 @@ class Runtime:
             await self.slack_chat.start_socket_mode(settings.slack_app_token.get_secret_value())
             self._closers.insert(0, self.slack_chat.stop)
             return "slack(socket)"
+        assert self.web is not None
         self.web.add_route("POST", "/slack/events", self.slack_chat.handle_http)
         return "slack(http)"
 

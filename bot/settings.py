@@ -176,8 +176,8 @@ class _ExplicitSettings(Settings):
         return (init_settings,)
 
 
-_ALIASES = {
-    name: field.validation_alias.choices[0]  # type: ignore[union-attr]
+_ALIASES: dict[str, str] = {
+    name: str(field.validation_alias.choices[0])  # type: ignore[union-attr]
     for name, field in Settings.model_fields.items()
 }
 
@@ -193,7 +193,7 @@ def load_settings(
         if env is None:
             return Settings(_env_file=env_file)  # type: ignore[call-arg]
         known = {alias: env[alias] for alias in _ALIASES.values() if alias in env}
-        return _ExplicitSettings(**known)
+        return _ExplicitSettings(**known)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
 

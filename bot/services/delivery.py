@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
@@ -247,7 +248,7 @@ class DeliveryWorker:
                 busy.add(chat_id)
                 task = asyncio.create_task(job)
                 in_flight.add(task)
-                task.add_done_callback(lambda t, c=chat_id: finished(t, c))
+                task.add_done_callback(functools.partial(finished, chat_id=chat_id))
                 launched = True
             if launched:
                 await asyncio.sleep(0)

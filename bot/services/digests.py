@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -50,7 +50,7 @@ class CronJobs(Protocol):
     def cron(
         self,
         name: str,
-        function: Callable[[], object],
+        function: Callable[[], Awaitable[object]],
         *,
         fields: Mapping[str, object],
         timezone: str,
