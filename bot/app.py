@@ -170,6 +170,7 @@ class Runtime:
         self.scheduler = Scheduler()
         self.web: WebServer | None = None
         self.console_chat: ConsoleChat | None = None
+        self._webhook_registration: Any = None
 
     # -- building ---------------------------------------------------------------------------
     async def build(self) -> None:
@@ -342,6 +343,9 @@ class Runtime:
                 self._tasks.append(asyncio.create_task(self.console_chat.run(), name="console"))
         if self.serve_http:
             await self.web.start(host="0.0.0.0", port=settings.port)
+        if self._webhook_registration is not None:
+            await self._webhook_registration
+            self._webhook_registration = None
         sources = len(await self.store.sources.list_all())
         port = self.web.port if self.serve_http else "-"
         return (
@@ -375,11 +379,11 @@ class Runtime:
         path = urlsplit(webhook).path or "/"
         assert self.web is not None  # created in start() before the adapters
         self.web.add_route("POST", path, self._telegram_webhook)
-        await application.bot.set_webhook(
+        self._webhook_registration = application.bot.set_webhook(
             webhook,
             secret_token=secret,
             allowed_updates=["message", "channel_post", "callback_query", "my_chat_member"],
-        )
+        )  # awaited once the web server listens, so no update meets a closed port
         return "telegram(webhook)"
 
     async def _telegram_webhook(self, request: web.Request) -> web.Response:
@@ -414,6 +418,7 @@ class Runtime:
             signing_secret=signing.get_secret_value() if signing else "socket-mode",
             api_url=settings.slack_api_url,
             managers=settings.slack_channel_managers,
+            default_language=settings.slack_language,
         )
         if settings.slack_app_token is not None:
             await self.slack_chat.start_socket_mode(settings.slack_app_token.get_secret_value())

@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     slack_channel_managers: Literal["anyone", "admins"] = Field(
         "anyone", validation_alias=_env("KHABARDAR_SLACK_MANAGERS")
     )
+    slack_language: Literal["en", "hi"] = Field(
+        "en", validation_alias=_env("KHABARDAR_SLACK_LANGUAGE")
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -7,6 +7,7 @@ themselves, late ticks coalesce into one, and a job that raises is logged, not f
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -101,6 +102,8 @@ class Scheduler:
 
     @staticmethod
     def _on_error(event: JobExecutionEvent) -> None:
+        if isinstance(event.exception, asyncio.CancelledError):
+            return  # a job cut short by shutdown is not a failure
         log.error(
             "scheduled job failed",
             exc_info=(type(event.exception), event.exception, event.exception.__traceback__),

@@ -13,12 +13,14 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import Clock, SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.models import ChatKind, Platform
@@ -75,6 +77,16 @@ def _button(button: InlineButton, index: int) -> dict[str, Any]:
     return element
 
 
+class _CallableClock(Clock):
+    """slack_sdk's verifier wants an object with ``now()``; tests pass a fixed time."""
+
+    def __init__(self, now: Callable[[], float]) -> None:
+        self._now = now
+
+    def now(self) -> float:
+        return self._now()
+
+
 class SlackChat:
     """Wires a Bolt AsyncApp to the Conversation port."""
 
@@ -87,13 +99,22 @@ class SlackChat:
         api_url: str,
         managers: str = "anyone",
         default_language: str | None = None,
+        signature_clock: Callable[[], float] = time.time,
     ) -> None:
         self._conversation = conversation
+        # We verify HTTP requests ourselves with slack_sdk's SignatureVerifier (what Bolt uses
+        # inside) so the clock of the 5-minute replay window can be set — the official signing
+        # test vector is from 2018 — and a malformed timestamp is a 401, not a crash.
+        self._verifier = SignatureVerifier(signing_secret, clock=_CallableClock(signature_clock))
         self._managers = managers
         self._default_language = default_language
         self._admin_cache: dict[str, tuple[float, bool]] = {}
         self.client = AsyncWebClient(token=bot_token, base_url=api_url)
-        self.app = AsyncApp(client=self.client, signing_secret=signing_secret)
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret,
+            request_verification_enabled=False,  # done in handle_http, before Bolt sees it
+        )
         for name in SLASH_COMMANDS:
             self.app.command(f"/{name}")(self._on_command)
         self.app.action(re.compile(r".+"))(self._on_action)  # our replies and alert buttons
@@ -105,9 +126,23 @@ class SlackChat:
 
     # -- transports -----------------------------------------------------------------------
     async def handle_http(self, request: web.Request) -> web.Response:
-        """The aiohttp route for /slack/events (signature checked by Bolt)."""
+        """The aiohttp route for /slack/events: signature and replay window checked first."""
+        body = await request.read()
+        if not self._signature_valid(body, request):
+            log.info("refused a Slack request with a missing, bad or stale signature")
+            return web.json_response({"error": "invalid request"}, status=401)
         bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
+
+    def _signature_valid(self, body: bytes, request: web.Request) -> bool:
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        signature = request.headers.get("X-Slack-Signature")
+        if not timestamp or not signature or not timestamp.strip().isascii():
+            return False
+        try:
+            return self._verifier.is_valid(body, timestamp, signature)
+        except ValueError:  # a timestamp that is not a number
+            return False
 
     async def start_socket_mode(self, app_token: str) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler

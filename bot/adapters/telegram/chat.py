@@ -217,12 +217,12 @@ class TelegramChat:
         if message is None:
             return
         text = message.text or message.caption or ""
-        if not text.startswith("/"):
-            return
+        if not text.startswith("/") and message.chat.type != ChatType.PRIVATE:
+            return  # group chatter is not for us; in a private chat the service answers a hint
         ctx = await self._context(update)
         if ctx is None:
             return
-        first = text.split(maxsplit=1)[0]
+        first = text.split(maxsplit=1)[0] if text.startswith("/") else ""
         if "@" in first and self._username:
             addressed_to = first.split("@", 1)[1]
             if addressed_to.lower() != self._username.lower():
