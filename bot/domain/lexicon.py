@@ -26,6 +26,7 @@ import logging
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
@@ -57,15 +58,16 @@ def term_key(norms: Sequence[str]) -> tuple[str, ...]:
 
     Two spellings of a term share a key (bans/banned → ban; ऐप्स/ऐप → ऐप; कम्पनी/कंपनी).
     """
-    key: list[str] = []
-    for word in norms:
-        if is_latin(word):
-            key.append(english_stem(word))
-        elif is_devanagari(word):
-            key.append(fold_devanagari(hindi_stem(word)))
-        else:
-            key.append(word)
-    return tuple(key)
+    return tuple(_word_key(word) for word in norms)
+
+
+@lru_cache(maxsize=131_072)
+def _word_key(word: str) -> str:
+    if is_latin(word):
+        return english_stem(word)
+    if is_devanagari(word):
+        return fold_devanagari(hindi_stem(word))
+    return word
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class Lexicon:
     _by_name: Mapping[str, str] = field(default_factory=dict, repr=False)
     _by_key: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
     _multiword: frozenset[tuple[str, ...]] = field(default_factory=frozenset, repr=False)
+    _multiword_first: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     @classmethod
     def build(cls, topics: Iterable[Topic], never_phonetic: Iterable[str] = ()) -> Lexicon:
@@ -120,6 +123,7 @@ class Lexicon:
             _by_name=MappingProxyType(by_name),
             _by_key=MappingProxyType({key: tuple(names) for key, names in by_key.items()}),
             _multiword=frozenset(key for key in by_key if len(key) > 1),
+            _multiword_first=frozenset(key[0] for key in by_key if len(key) > 1),
         )
 
     @classmethod
@@ -139,6 +143,10 @@ class Lexicon:
     def has_term(self, norms: Sequence[str]) -> bool:
         """True when the word or phrase is a term of some topic."""
         return term_key(norms) in self._by_key
+
+    def may_start_phrase(self, norms: Sequence[str]) -> bool:
+        """Cheap pre-check: could a multi-word term start with this word?"""
+        return bool(norms) and term_key(norms[:1])[0] in self._multiword_first
 
     def multiword_keys(self) -> frozenset[tuple[str, ...]]:
         """Keys of every multi-word term (used to spot phrases written without quotes)."""

@@ -9,12 +9,19 @@ The Lucene-Monitor / percolator idea, in pure Python:
   shared, and so are whole compiled queries: subscriptions with the same query form one
   **group**, evaluated once per article however many chats follow it.
 * Each group is **posted under the atoms of one required term** — the one with the fewest
-  expected hits — so only groups whose anchor occurs in an article are ever looked at.
+  expected hits — so only groups whose anchor occurs in an article are ever looked at. The
+  expectation is a guess from word length at first; the index counts in how many articles each
+  atom occurs and re-anchors every query on the observed rarest term after 100, 1,000 and
+  10,000 articles, then every 50,000.
 * An article is tokenised once; each distinct token's atoms are cached (token → atoms), the
   phonetic check runs only against atoms sharing the token's consonant skeleton, and each
   (token sound, term sound) verdict is cached.
 * ``add``/``remove`` update the maps in O(terms): atoms and leaves are reference-counted and
   dropped with their last subscription. The token cache is reset when the set of atoms changes.
+
+Words written split (टिक टॉक, व्हाट्स ऐप) are matched through the lexicon, which lists those
+spellings as phrases; a quoted query phrase also matches its words written as one ("tik tok" →
+TikTok).
 
 Candidates are verified (boolean query with exclusions, ``site:``, ``lang:``, ``intitle:``),
 scored (``bot.domain.scoring``) and explained (``Match.why``). ``naive_match`` evaluates every
@@ -23,12 +30,13 @@ subscription on its own; tests check the index against it and the benchmark comp
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import count
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -38,7 +46,6 @@ from bot.domain import phonetic, scoring
 from bot.domain.lexicon import Lexicon, Topic
 from bot.domain.models import Article, Match, MatchWhy
 from bot.domain.query import (
-    And,
     InTitle,
     Lang,
     Node,
@@ -52,6 +59,7 @@ from bot.domain.query import (
     Word,
     WordGroup,
     group_lexicon_phrases,
+    suggest_topics,
 )
 from bot.domain.text import (
     ENGLISH_STOPWORDS,
@@ -64,7 +72,7 @@ from bot.domain.text import (
     is_devanagari,
     is_latin,
     normalise_token,
-    token_norms,
+    word_tuple,
 )
 
 logger = logging.getLogger(__name__)
@@ -72,7 +80,6 @@ logger = logging.getLogger(__name__)
 MAX_FIELD_TOKENS: Final = 5_000  # body words beyond this are not read (pages can be huge)
 _TOKEN_CACHE_LIMIT: Final = 250_000
 _VERDICT_CACHE_LIMIT: Final = 400_000
-_JOIN_MAX_LEN: Final = 7
 _DEVA_SELF_MIN_SKELETON: Final = 4
 _DEVA_SELF_STRICTER: Final = 0.3
 _VERDICT_LIMIT: Final = phonetic.ceiling("xxxxx")
@@ -83,21 +90,20 @@ _MAX_REANCHOR_GAP: Final = 50_000
 _DEVA: Final = "deva"
 _LATIN: Final = "latin"
 _OTHER: Final = "other"
-_SHIFT_FIELD: Final = 24
-_SHIFT_POS: Final = 3
-_POS_MASK: Final = (1 << (_SHIFT_FIELD - _SHIFT_POS)) - 1
-_SPAN_MASK: Final = (1 << _SHIFT_POS) - 1
-_TITLE_CODES_END: Final = 1 << _SHIFT_FIELD  # codes below this are in the title
-
 _LETTER: Final = regex.compile(r"[\p{L}\p{M}\p{Nd}]")
 _MAX_GAP: Final = 12
+_WEIGHTS: Final = scoring.FIELD_WEIGHTS
+_FACTORS: Final = scoring.VIA_FACTORS
+_LEXICON: Final = scoring.VIA_LEXICON
 _new_object = object.__new__
-_set_subscription = Match.subscription_id.__set__  # type: ignore[attr-defined]
-_set_score = Match.score.__set__  # type: ignore[attr-defined]
-_set_why = Match.why.__set__  # type: ignore[attr-defined]
+_set_subscription = Match.__dict__["subscription_id"].__set__
+_set_score = Match.__dict__["score"].__set__
+_set_why = Match.__dict__["why"].__set__
 
 
-def _emit(out: list[Match], subscriptions: Iterable[int], score: float, why: tuple[MatchWhy, ...]) -> None:
+def _emit(
+    out: list[Match], subscriptions: Iterable[int], score: float, why: tuple[MatchWhy, ...]
+) -> None:
     """Append one ``Match`` per subscription. A popular query alerts thousands of chats from
     one article, so this fills the frozen slots directly: the objects are identical to
     ``Match(...)`` (same class, equal, hashable, still frozen) at a third of the cost."""
@@ -110,6 +116,22 @@ def _emit(out: list[Match], subscriptions: Iterable[int], score: float, why: tup
         append(match)
 
 
+_set_term = MatchWhy.__dict__["term"].__set__
+_set_found = MatchWhy.__dict__["found"].__set__
+_set_field = MatchWhy.__dict__["field_name"].__set__
+_set_via = MatchWhy.__dict__["via"].__set__
+
+
+def _match_why(term: str, found: str, field_name: str, via: str) -> MatchWhy:
+    """``MatchWhy(term, found, field_name, via)``, built the fast way (see ``_emit``)."""
+    why = _new_object(MatchWhy)
+    _set_term(why, term)
+    _set_found(why, found)
+    _set_field(why, field_name)
+    _set_via(why, via)
+    return why
+
+
 def _script(norm: str) -> str:
     if is_devanagari(norm):
         return _DEVA
@@ -118,20 +140,18 @@ def _script(norm: str) -> str:
     return _OTHER
 
 
-def _encode(field_index: int, position: int, span: int = 1) -> int:
-    return (field_index << _SHIFT_FIELD) | (position << _SHIFT_POS) | (span - 1)
+def field_tokens(text: str) -> list[str]:
+    """The words of one field as written (at most ``MAX_FIELD_TOKENS``), in order."""
+    if not text:
+        return []
+    raws = TOKEN_PATTERN.findall(text)
+    return raws[:MAX_FIELD_TOKENS] if len(raws) > MAX_FIELD_TOKENS else raws
 
 
-def _field_of(code: int) -> int:
-    return code >> _SHIFT_FIELD
-
-
-def _position_of(code: int) -> int:
-    return (code >> _SHIFT_POS) & _POS_MASK
-
-
-def _span_of(code: int) -> int:
-    return (code & _SPAN_MASK) + 1
+# An occurrence of an atom in an article: (field, key, count). For a word the key is the token
+# as written (positions are looked up only when needed: proximity, phrases, evidence); for a
+# phrase it is the phrase's start position.
+_Hit = tuple[int, Any, int]
 
 
 # --- atoms, leaves, groups -----------------------------------------------------------------------
@@ -169,6 +189,7 @@ class _Leaf:
     phrase: bool
     cost: float
     refs: int = 0
+    node: tuple[Any, ...] = ()  # (_LEAF, self): one shared compiled node per term
 
 
 # Compiled query nodes are small tuples: fast to walk, light, hashable (leaves hash by identity).
@@ -183,7 +204,8 @@ _Compiled = tuple[Any, ...]
 
 _SIMPLE: Final = 0  # one term and nothing else
 _TERMS: Final = 1  # ANDed terms, perhaps minus excluded terms
-_GENERIC: Final = 2  # anything else (OR, site:, lang:, nested groups)
+_GENERIC: Final = 2  # anything else (site:, lang:, nested groups)
+_ANY: Final = 3  # terms ORed together
 
 
 @dataclass(slots=True, eq=False)
@@ -195,10 +217,10 @@ class _Group:
     kind: int
     terms: tuple[_Leaf, ...]  # _SIMPLE / _TERMS: the required terms
     excluded: tuple[_Leaf, ...]  # _TERMS: terms that veto
-    anchor_atoms: tuple[int, ...] = ()
+    anchor_atoms: Collection[int] = ()
     anchor_sites: tuple[str, ...] = ()
-    others: tuple[_Leaf, ...] = ()  # _TERMS: required terms other than the anchor's
-    subscriptions: set[int] = field(default_factory=set)
+    others: tuple[frozenset[int], ...] = ()  # _TERMS: atoms of the other required terms
+    subscriptions: list[int] = field(default_factory=list)  # sorted
     first_id: int = 0  # smallest subscription id, for a stable order of equal scores
 
 
@@ -210,10 +232,9 @@ class ArticleAnalysis:
     """Everything the index learned about one article (reused for every candidate)."""
 
     article: Article
-    hits: dict[int, list[int]]  # atom id → encoded occurrences (field, position, span)
+    hits: dict[int, list[_Hit]]  # atom id → occurrences, in field order
     vias: dict[int, int]  # atom id → best way it was found
-    norms: tuple[list[str], ...]
-    raws: tuple[list[str], ...]
+    raws: tuple[list[str], ...]  # the words of each field as written
     lang: str
     host: str
     present: set[int] = field(default_factory=set)
@@ -226,11 +247,18 @@ class ArticleAnalysis:
         article = self.article
         return (article.title, article.summary, article.body)[field_index]
 
-    def surface(self, code: int) -> str:
-        """The text as written for an encoded occurrence."""
-        field_index = _field_of(code)
-        position = _position_of(code)
-        span = _span_of(code)
+    def word_positions(self, field_index: int, raw: str, count: int) -> list[int]:
+        """Where a word occurs in a field (``count`` times)."""
+        raws = self.raws[field_index]
+        positions: list[int] = []
+        at = -1
+        for _ in range(count):
+            at = raws.index(raw, at + 1)
+            positions.append(at)
+        return positions
+
+    def surface(self, field_index: int, position: int, span: int) -> str:
+        """The text as written for ``span`` words from ``position``."""
         raws = self.raws[field_index]
         if position + span > len(raws):
             return ""
@@ -278,8 +306,8 @@ def _article_language(article: Article) -> str:
     return detect_language(f"{article.title} {article.summary}")
 
 
-# A cached token: (normalised form, matched atom ids, how each was found, may join a neighbour)
-_TokenEntry = tuple[str, tuple[int, ...], tuple[int, ...], bool]
+# A cached token: (normalised form, matched atom ids, how each was found)
+_TokenEntry = tuple[str, tuple[int, ...], tuple[int, ...]]
 
 
 # --- the index -----------------------------------------------------------------------------------
@@ -298,24 +326,23 @@ class MatchIndex:
         self._word_ids: dict[tuple[str, bool, bool, bool], int] = {}
         self._phrase_ids: dict[tuple[frozenset[int], ...], int] = {}
         self._leaves: dict[tuple[Any, ...], _Leaf] = {}
-        self._atom_ids = count(1)
+        self._atom_ids = itertools.count(1)
         # token → atoms maps
         self._exact: dict[str, list[int]] = {}
         self._forms: dict[str, list[int]] = {}
         self._buckets: dict[str, list[tuple[int, str, str]]] = {}
         self._phrases_by_anchor: dict[int, list[int]] = {}
         # postings: atom / site → groups anchored there
-        self._postings: dict[int, set[_Group]] = {}
-        self._site_postings: dict[str, set[_Group]] = {}
+        self._postings: dict[int, list[_Group]] = {}
+        self._site_postings: dict[str, list[_Group]] = {}
         # caches
         self._token_cache: dict[str, _TokenEntry] = {}
-        self._join_cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        self._norm_cache: dict[str, tuple[int, ...]] = {}
         self._verdicts: dict[tuple[str, str], float] = {}
         # observed document frequencies, to anchor on terms that really are rare
         self._seen = 0
         self._df: Counter[int] = Counter()
         self._next_reanchor = _FIRST_REANCHOR
+        self._cost_cache: dict[_Leaf, float] | None = None  # during a re-anchoring pass
 
     # --- public API ------------------------------------------------------------------------
 
@@ -349,7 +376,7 @@ class MatchIndex:
             self._post(group)
         if not group.subscriptions or subscription_id < group.first_id:
             group.first_id = subscription_id
-        group.subscriptions.add(subscription_id)
+        bisect.insort(group.subscriptions, subscription_id)
         self._group_of[subscription_id] = group
 
     def _new_group(self, compiled: _Compiled, leaves: tuple[_Leaf, ...]) -> _Group:
@@ -364,6 +391,8 @@ class MatchIndex:
             terms = tuple(c[1] for c in compiled[1])
             excluded = tuple(c[1] for c in compiled[2])
             group = _Group(compiled, leaves, _TERMS, terms, excluded)
+        elif compiled[0] == _OR and all(c[0] == _LEAF for c in compiled[1]):
+            group = _Group(compiled, leaves, _ANY, tuple(c[1] for c in compiled[1]), ())
         else:
             group = _Group(compiled, leaves, _GENERIC, (), ())
         self._choose_anchor(group)
@@ -371,37 +400,36 @@ class MatchIndex:
 
     def _choose_anchor(self, group: _Group) -> None:
         """Post the group under the atoms of its rarest required term."""
-        if group.kind == _GENERIC:
+        if group.kind == _GENERIC or group.kind == _ANY:
             anchor = self._anchor(group.root)
             if anchor is None or (not anchor[0] and not anchor[1]):
                 raise QueryError("no_positive_terms", 0)
-            group.anchor_atoms, group.anchor_sites = tuple(anchor[0]), tuple(anchor[1])
+            group.anchor_atoms, group.anchor_sites = frozenset(anchor[0]), tuple(anchor[1])
             return
         best = min(group.terms, key=self._leaf_cost)
-        group.anchor_atoms = tuple(best.atom_ids)
-        group.others = tuple(leaf for leaf in group.terms if leaf is not best)
+        group.anchor_atoms = best.atom_ids
+        group.others = tuple(leaf.atom_ids for leaf in group.terms if leaf is not best)
 
     def _post(self, group: _Group) -> None:
         for atom_id in group.anchor_atoms:
-            self._postings.setdefault(atom_id, set()).add(group)
+            self._postings.setdefault(atom_id, []).append(group)
         for domain in group.anchor_sites:
-            self._site_postings.setdefault(domain, set()).add(group)
+            self._site_postings.setdefault(domain, []).append(group)
 
     def _unpost(self, group: _Group) -> None:
         for atom_id in group.anchor_atoms:
-            _discard_set(self._postings, atom_id, group)
+            _discard(self._postings, atom_id, group)
         for domain in group.anchor_sites:
-            _discard_set(self._site_postings, domain, group)
+            _discard(self._site_postings, domain, group)
 
     def remove(self, subscription_id: int) -> bool:
         """Drop a subscription; False if it was not indexed."""
         group = self._group_of.pop(subscription_id, None)
         if group is None:
             return False
-        group.subscriptions.discard(subscription_id)
+        group.subscriptions.remove(subscription_id)
         if group.subscriptions:
-            if subscription_id == group.first_id:
-                group.first_id = min(group.subscriptions)
+            group.first_id = group.subscriptions[0]
             return True
         del self._groups[group.root]
         self._unpost(group)
@@ -437,13 +465,29 @@ class MatchIndex:
                     passed.append((strength, group))
                 continue
             if kind == _TERMS:
-                if any(leaf.atom_ids.isdisjoint(present) for leaf in group.others):
-                    continue
-                if group.excluded and not all(
-                    leaf.atom_ids.isdisjoint(present) for leaf in group.excluded
-                ):
-                    continue
-                score = self._score_terms(group.terms, analysis, needed)
+                for atom_ids in group.others:
+                    if atom_ids.isdisjoint(present):
+                        break
+                else:
+                    for leaf in group.excluded:
+                        if not leaf.atom_ids.isdisjoint(present):
+                            break
+                    else:
+                        score = self._score_terms(group.terms, analysis, needed)
+                        if score is not None and score >= needed:
+                            passed.append((score, group))
+                continue
+            if kind == _ANY:
+                best = None
+                for leaf in group.terms:
+                    if leaf.atom_ids.isdisjoint(present):
+                        continue
+                    strength = strengths[leaf] if leaf in strengths else strength_of(leaf, analysis)
+                    if strength is not None and (best is None or strength > best):
+                        best = strength
+                if best is not None and best >= needed:
+                    passed.append((best, group))
+                continue
             else:
                 if not self._holds(group.root, analysis):
                     continue
@@ -453,8 +497,9 @@ class MatchIndex:
         passed.sort(key=_by_score)
         results: list[Match] = []
         for score, group in passed:
-            why = self._why(group, analysis)
-            _emit(results, sorted(group.subscriptions), round(score * factor, 3), why)
+            _emit(
+                results, group.subscriptions, round(score * factor, 3), self._why(group, analysis)
+            )
         return results
 
     def explain(
@@ -498,94 +543,62 @@ class MatchIndex:
 
     def analyse(self, article: Article) -> ArticleAnalysis:
         """Tokenise the article once and find every atom it contains."""
-        hits: dict[int, list[int]] = {}
+        hits: dict[int, list[_Hit]] = {}
         vias: dict[int, int] = {}
-        all_norms: list[list[str]] = []
         all_raws: list[list[str]] = []
         cache = self._token_cache
-        join_cache = self._join_cache
         if len(cache) > _TOKEN_CACHE_LIMIT:
             cache.clear()
-        if len(join_cache) > _TOKEN_CACHE_LIMIT:
-            join_cache.clear()
-        if len(self._norm_cache) > _TOKEN_CACHE_LIMIT:
-            self._norm_cache.clear()
-        findall = TOKEN_PATTERN.findall
         for field_index, text in enumerate((article.title, article.summary, article.body)):
-            norms: list[str] = []
-            raws: list[str] = []
-            all_norms.append(norms)
+            raws = field_tokens(text)
             all_raws.append(raws)
-            if not text:
+            if not raws:
                 continue
-            base = field_index << _SHIFT_FIELD
-            position = 0
-            previous = ""  # the previous token, when it may join this one
-            for raw in findall(text):
+            # each distinct word once; where it occurs is only looked up when needed
+            for raw, count in Counter(raws).items():
                 entry = cache.get(raw)
                 if entry is None:
                     entry = self._token_entry(raw)
                     cache[raw] = entry
-                norm, ids, token_vias, joinable = entry
-                if not norm:
-                    continue
-                norms.append(norm)
-                raws.append(raw)
+                ids = entry[1]
                 if ids:
-                    code = base | (position << _SHIFT_POS)
-                    for atom_id, via in zip(ids, token_vias, strict=True):
-                        codes = hits.get(atom_id)
-                        if codes is None:
-                            hits[atom_id] = [code]
+                    hit = (field_index, raw, count)
+                    for atom_id, via in zip(ids, entry[2], strict=True):
+                        found = hits.get(atom_id)
+                        if found is None:
+                            hits[atom_id] = [hit]
                             vias[atom_id] = via
                         else:
-                            codes.append(code)
+                            found.append(hit)
                             if via < vias[atom_id]:
                                 vias[atom_id] = via
-                if joinable:
-                    if previous:  # split spellings: टिक टॉक, यू-ट्यूब, whats app
-                        joined = previous + norm
-                        found = join_cache.get(joined)
-                        if found is None:
-                            found = self._token_atoms(joined, phonetic_check=False)
-                            join_cache[joined] = found
-                        if found[0]:
-                            code = base | ((position - 1) << _SHIFT_POS) | 1
-                            for atom_id, via in zip(found[0], found[1], strict=True):
-                                hits.setdefault(atom_id, []).append(code)
-                                vias[atom_id] = min(via, vias.get(atom_id, via))
-                    previous = norm
-                else:
-                    previous = ""
-                position += 1
-                if position >= MAX_FIELD_TOKENS:
-                    break
         analysis = ArticleAnalysis(
             article=article,
             hits=hits,
             vias=vias,
-            norms=tuple(all_norms),
             raws=tuple(all_raws),
             lang=_article_language(article),
             host=_host_of(article.url),
         )
+        analysis.present = set(hits)
         if self._phrases_by_anchor:
             self._find_phrases(analysis)
-        analysis.present = set(hits)
+            analysis.present = set(hits)
         self._learn(hits)
         return analysis
 
-    def _learn(self, hits: dict[int, list[int]]) -> None:
+    def _learn(self, hits: dict[int, list[_Hit]]) -> None:
         """Count which atoms articles contain; re-anchor queries now and then (after 100,
-        400, 1,600… articles, then every 50,000) so each waits on its rarest term."""
+        1,000 and 10,000 articles, then every 50,000) so each waits on its rarest term."""
         self._seen += 1
         self._df.update(hits.keys())
         if self._seen >= self._next_reanchor:
-            self._next_reanchor = min(self._seen * 4, self._seen + _MAX_REANCHOR_GAP)
+            self._next_reanchor = min(self._seen * 10, self._seen + _MAX_REANCHOR_GAP)
             self._reanchor()
 
     def _reanchor(self) -> None:
         moved = 0
+        self._cost_cache = {}
         for atom in list(self._atoms.values()):
             if not isinstance(atom, _PhraseAtom):
                 continue
@@ -607,6 +620,7 @@ class MatchIndex:
                 group.anchor_atoms, group.anchor_sites = new
                 self._post(group)
                 moved += 1
+        self._cost_cache = None
         logger.info("queries re-anchored", extra={"articles": self._seen, "moved": moved})
 
     def _learned_cost(self, atom_id: int) -> float:
@@ -616,55 +630,57 @@ class MatchIndex:
         """Expected share of articles containing the term (guessed until enough are seen)."""
         if self._seen < _LEARN_AFTER:
             return leaf.cost
+        cache = self._cost_cache
+        if cache is not None:
+            cost = cache.get(leaf)
+            if cost is None:
+                cost = cache[leaf] = sum(self._learned_cost(a) for a in leaf.atom_ids)
+            return cost
         return sum(self._learned_cost(atom_id) for atom_id in leaf.atom_ids)
 
     def _token_entry(self, raw: str) -> _TokenEntry:
         norm = normalise_token(raw)
         if not norm:
-            return ("", (), (), False)
+            return ("", (), ())
         ids, vias = self._token_atoms(norm)
-        self._norm_cache[norm] = ids
-        joinable = len(norm) <= _JOIN_MAX_LEN and norm not in self._never_phonetic
-        return (norm, ids, vias, joinable)
+        return (norm, ids, vias)
 
     def _find_phrases(self, analysis: ArticleAnalysis) -> None:
         hits = analysis.hits
-        found: dict[int, list[int]] = {}
+        present = analysis.present
+        found: dict[int, list[_Hit]] = {}
         by_anchor = self._phrases_by_anchor
-        for atom_id in [a for a in hits if a in by_anchor]:
+        for atom_id in by_anchor.keys() & hits.keys():
             for phrase_id in by_anchor[atom_id]:
                 phrase = self._atoms[phrase_id]
                 assert isinstance(phrase, _PhraseAtom)
-                for code in hits[atom_id]:
-                    if code & _SPAN_MASK:
-                        continue
-                    field_index = code >> _SHIFT_FIELD
-                    start = ((code >> _SHIFT_POS) & _POS_MASK) - phrase.anchor
-                    if self._phrase_at(phrase, analysis.norms[field_index], start):
-                        found.setdefault(phrase_id, []).append(
-                            _encode(field_index, start, len(phrase.parts))
-                        )
-        for phrase_id, codes in found.items():
-            hits[phrase_id] = sorted(set(codes))
+                if any(part.isdisjoint(present) for part in phrase.parts):
+                    continue  # some word of the phrase is nowhere in the article
+                for field_index, raw, count in hits[atom_id]:
+                    raws = analysis.raws[field_index]
+                    for position in analysis.word_positions(field_index, raw, count):
+                        start = position - phrase.anchor
+                        if self._phrase_at(phrase, raws, start):
+                            found.setdefault(phrase_id, []).append((field_index, start, 1))
+        for phrase_id, phrase_hits in found.items():
+            hits[phrase_id] = sorted(set(phrase_hits))
             analysis.vias[phrase_id] = scoring.VIA_EXACT
 
-    def _phrase_at(self, phrase: _PhraseAtom, norms: list[str], start: int) -> bool:
-        if start < 0 or start + len(phrase.parts) > len(norms):
+    def _phrase_at(self, phrase: _PhraseAtom, raws: list[str], start: int) -> bool:
+        if start < 0 or start + len(phrase.parts) > len(raws):
             return False
+        cache = self._token_cache
         for offset, part in enumerate(phrase.parts):
             if offset == phrase.anchor:
                 continue
-            ids = self._token_atoms_cached(norms[start + offset])
-            if part.isdisjoint(ids):
+            raw = raws[start + offset]
+            entry = cache.get(raw)
+            if entry is None:
+                entry = self._token_entry(raw)
+                cache[raw] = entry
+            if part.isdisjoint(entry[1]):
                 return False
         return True
-
-    def _token_atoms_cached(self, norm: str) -> tuple[int, ...]:
-        ids = self._norm_cache.get(norm)
-        if ids is None:
-            ids = self._token_atoms(norm)[0]
-            self._norm_cache[norm] = ids
-        return ids
 
     def _token_atoms(
         self, norm: str, *, phonetic_check: bool = True
@@ -728,12 +744,12 @@ class MatchIndex:
         for atom_id in analysis.hits:
             posting = postings.get(atom_id)
             if posting:
-                candidates |= posting
+                candidates.update(posting)
         if self._site_postings and analysis.host:
             for suffix in _host_suffixes(analysis.host):
                 posting = self._site_postings.get(suffix)
                 if posting:
-                    candidates |= posting
+                    candidates.update(posting)
         return candidates
 
     def _leaf_present(self, leaf: _Leaf, analysis: ArticleAnalysis) -> bool:
@@ -751,10 +767,7 @@ class MatchIndex:
             for child in node[1]:
                 if not self._holds(child, analysis):
                     return False
-            for child in node[2]:
-                if self._holds(child, analysis):
-                    return False
-            return True
+            return not any(self._holds(child, analysis) for child in node[2])
         if kind == _OR:
             return any(self._holds(child, analysis) for child in node[1])
         if kind == _SITE:
@@ -772,32 +785,46 @@ class MatchIndex:
             return None
         hits = analysis.hits
         vias = analysis.vias
+        if len(present) == 1 and not leaf.title_only:  # the common case, kept short
+            (atom_id,) = present
+            atom_hits = hits[atom_id]
+            first = atom_hits[0][0]
+            best = _WEIGHTS[first] * _FACTORS[_LEXICON if leaf.alts[atom_id] else vias[atom_id]]
+            occurrences = atom_hits[0][2] if len(atom_hits) == 1 else sum(h[2] for h in atom_hits)
+            if occurrences > 1:
+                best += min(scoring.REPEAT_CAP, scoring.REPEAT_BONUS * (occurrences - 1))
+            if leaf.phrase:
+                best += scoring.PHRASE_BONUS
+            strengths[leaf] = best
+            analysis.firsts[leaf] = first
+            return best
         weights = scoring.FIELD_WEIGHTS
         factors = scoring.VIA_FACTORS
         best = 0.0
         first = scoring.BODY
-        found: list[list[int]] = []
+        found: list[list[_Hit]] = []
         for atom_id in present:
-            codes = hits[atom_id]
+            atom_hits = hits[atom_id]
             if leaf.title_only:
-                codes = [c for c in codes if c < _TITLE_CODES_END]
-                if not codes:
+                atom_hits = [h for h in atom_hits if h[0] == scoring.TITLE]
+                if not atom_hits:
                     continue
             via = scoring.VIA_LEXICON if leaf.alts[atom_id] else vias[atom_id]
-            field_index = codes[0] >> _SHIFT_FIELD
+            field_index = atom_hits[0][0]
             strength = weights[field_index] * factors[via]
             if strength > best:
                 best = strength
             if field_index < first:
                 first = field_index
-            found.append(codes)
-        if len(found) == 1:
-            occurrences = len(found[0])
-        else:  # several spellings may sit on one word: count each place once
-            occurrences = len({c >> _SHIFT_POS for codes in found for c in codes})
-        if best == 0.0:
+            found.append(atom_hits)
+        if not found:
             strengths[leaf] = None
             return None
+        if len(found) == 1:
+            occurrences = sum(h[2] for h in found[0])
+        else:  # several spellings may sit on one word: count each place once
+            places = {(h[0], h[1]): h[2] for atom_hits in found for h in atom_hits}
+            occurrences = sum(places.values())
         best += min(scoring.REPEAT_CAP, scoring.REPEAT_BONUS * (occurrences - 1))
         if leaf.phrase:
             best += scoring.PHRASE_BONUS
@@ -810,24 +837,26 @@ class MatchIndex:
         cached = analysis.whys.get(leaf)
         if cached is not None:
             return cached
-        evidence: dict[int, tuple[int, int]] = {}  # field → (via, code)
+        evidence: dict[int, tuple[int, int, int]] = {}  # field → (via, position, span)
         for atom_id in leaf.atom_ids & analysis.present:
             via = scoring.VIA_LEXICON if leaf.alts[atom_id] else analysis.vias[atom_id]
-            for code in analysis.hits[atom_id]:
-                field_index = code >> _SHIFT_FIELD
+            atom = self._atoms[atom_id]
+            span = len(atom.parts) if isinstance(atom, _PhraseAtom) else 1
+            for field_index, key, _count in analysis.hits[atom_id]:
                 if leaf.title_only and field_index != scoring.TITLE:
                     continue
+                position = key if isinstance(key, int) else analysis.raws[field_index].index(key)
                 known = evidence.get(field_index)
-                if known is None or (via, code) < known:
-                    evidence[field_index] = (via, code)
+                if known is None or (via, position) < known[:2]:
+                    evidence[field_index] = (via, position, span)
         why = tuple(
-            MatchWhy(
-                term=leaf.display,
-                found=analysis.surface(code),
-                field_name=scoring.FIELD_NAMES[field_index],
-                via=scoring.VIA_NAMES[via],
+            _match_why(
+                leaf.display,
+                analysis.surface(field_index, position, span),
+                scoring.FIELD_NAMES[field_index],
+                scoring.VIA_NAMES[via],
             )
-            for field_index, (via, code) in sorted(evidence.items())
+            for field_index, (via, position, span) in sorted(evidence.items())
         )
         analysis.whys[leaf] = why
         return why
@@ -839,9 +868,13 @@ class MatchIndex:
             return cached
         positions: list[int] = []
         for atom_id in leaf.atom_ids & analysis.present:
-            for code in analysis.hits[atom_id]:
-                if code >> _SHIFT_FIELD == field_index:
-                    positions.append((code >> _SHIFT_POS) & _POS_MASK)
+            for hit_field, hit_key, count in analysis.hits[atom_id]:
+                if hit_field != field_index:
+                    continue
+                if isinstance(hit_key, int):
+                    positions.append(hit_key)
+                else:
+                    positions.extend(analysis.word_positions(field_index, hit_key, count))
         positions.sort()
         analysis._positions[key] = positions
         return positions
@@ -920,7 +953,7 @@ class MatchIndex:
         kind = node[0]
         if kind == _LEAF:
             return [node[1]] if self._leaf_present(node[1], analysis) else []
-        if kind == _AND or kind == _OR:
+        if kind in (_AND, _OR):
             out: list[_Leaf] = []
             for child in node[1]:
                 out.extend(self._matched_leaves(child, analysis))
@@ -930,8 +963,16 @@ class MatchIndex:
     def _why(self, group: _Group, analysis: ArticleAnalysis) -> tuple[MatchWhy, ...]:
         if group.kind == _SIMPLE:
             return self._leaf_why(group.terms[0], analysis)
+        if group.kind == _TERMS:
+            leaves = group.terms
+        elif group.kind == _ANY:
+            leaves = tuple(leaf for leaf in group.terms if self._leaf_present(leaf, analysis))
+        else:
+            leaves = tuple(self._matched_leaves(group.root, analysis))
+        if len(leaves) == 1:
+            return self._leaf_why(leaves[0], analysis)
         why: list[MatchWhy] = []
-        for leaf in self._matched_leaves(group.root, analysis):
+        for leaf in leaves:
             why.extend(w for w in self._leaf_why(leaf, analysis) if w not in why)
         return tuple(why)
 
@@ -939,14 +980,19 @@ class MatchIndex:
 
     def _compile(self, node: Node, leaves: list[_Leaf], *, title_only: bool) -> _Compiled:
         if isinstance(node, Word):
-            return (_LEAF, self._word_leaf(node, leaves, title_only=title_only))
+            return self._word_leaf(node, leaves, title_only=title_only).node
         if isinstance(node, Phrase):
-            return (_LEAF, self._phrase_leaf(node.text, leaves, title_only=title_only))
+            return self._phrase_leaf(node.text, leaves, title_only=title_only).node
         if isinstance(node, TopicRef):
             topic = self.lexicon.topic(node.name)
             if topic is None:
-                raise QueryError("unknown_topic", node.position, topic=node.name, suggestions="")
-            return (_LEAF, self._topic_leaf(f"#{topic.name}", (topic,), leaves, title_only))
+                raise QueryError(
+                    "unknown_topic",
+                    node.position,
+                    topic=node.name,
+                    suggestions=suggest_topics(node.name, self.lexicon),
+                )
+            return self._topic_leaf(f"#{topic.name}", (topic,), leaves, title_only).node
         if isinstance(node, InTitle):
             return self._compile(node.term, leaves, title_only=True)
         if isinstance(node, Site):
@@ -973,11 +1019,9 @@ class MatchIndex:
 
     def _group(self, group: WordGroup, leaves: list[_Leaf], *, title_only: bool) -> _Compiled:
         """``data leak`` unquoted: (data AND leak) OR any term of the #dataleak topic."""
-        words = tuple(
-            (_LEAF, self._word_leaf(w, leaves, title_only=title_only)) for w in group.words
-        )
+        words = tuple(self._word_leaf(w, leaves, title_only=title_only).node for w in group.words)
         topic_leaf = self._topic_leaf(group.text, group.topics, leaves, title_only)
-        return (_OR, ((_AND, words, ()), (_LEAF, topic_leaf)))
+        return (_OR, ((_AND, words, ()), topic_leaf.node))
 
     def _intern_leaf(self, key: tuple[Any, ...], leaves: list[_Leaf], build: Any) -> _Leaf:
         leaf = self._leaves.get(key)
@@ -989,12 +1033,17 @@ class MatchIndex:
         return leaf
 
     def _word_leaf(self, word: Word, leaves: list[_Leaf], *, title_only: bool) -> _Leaf:
-        norms = token_norms(word.text)
+        norms = word_tuple(word.text)
         if len(norms) != 1:
             return self._phrase_leaf(word.text, leaves, title_only=title_only, quoted=False)
         norm = norms[0]
         spell = word.text.isupper() and len(word.text) <= 5
         key = ("word", norm, spell, title_only)
+        leaf = self._leaves.get(key)
+        if leaf is not None:  # the common case: someone already tracks this word
+            leaf.refs += 1
+            leaves.append(leaf)
+            return leaf
 
         def build() -> _Leaf:
             topics = self.lexicon.topics_for(norms)
@@ -1008,7 +1057,7 @@ class MatchIndex:
     def _phrase_leaf(
         self, text: str, leaves: list[_Leaf], *, title_only: bool, quoted: bool = True
     ) -> _Leaf:
-        norms = token_norms(text)
+        norms = word_tuple(text)
         key = ("phrase", tuple(norms), title_only, quoted)
 
         def build() -> _Leaf:
@@ -1051,7 +1100,7 @@ class MatchIndex:
         seen: set[int] = set()
         for topic in topics:
             for term in topic.terms:
-                norms = token_norms(term)
+                norms = word_tuple(term)
                 if not norms or (len(norms) == 1 and norms[0] in skip):
                     continue
                 if len(norms) == 1:
@@ -1086,7 +1135,7 @@ class MatchIndex:
                 unique[atom_id] = lexical
                 self._atoms[atom_id].refs += 1
         cost = sum(self._atom_cost(atom_id) for atom_id in unique)
-        return _Leaf(
+        leaf = _Leaf(
             key=key,
             display=display,
             alts=unique,
@@ -1095,6 +1144,8 @@ class MatchIndex:
             phrase=phrase,
             cost=cost,
         )
+        leaf.node = (_LEAF, leaf)
+        return leaf
 
     def _atom_cost(self, atom_id: int) -> float:
         """Estimated article frequency of an atom (lower = rarer = better anchor)."""
@@ -1220,10 +1271,6 @@ class MatchIndex:
     def _atoms_changed(self) -> None:
         if self._token_cache:
             self._token_cache.clear()
-        if self._join_cache:
-            self._join_cache.clear()
-        if self._norm_cache:
-            self._norm_cache.clear()
 
 
 def _by_score(item: tuple[float, _Group]) -> tuple[float, int]:
@@ -1247,7 +1294,7 @@ def _smallest_gap(left: list[int], right: list[int]) -> int:
     return best
 
 
-def _discard(mapping: dict[Any, list[int]], key: Any, value: int) -> None:
+def _discard(mapping: dict[Any, list[Any]], key: Any, value: Any) -> None:
     values = mapping.get(key)
     if values is None:
         return
@@ -1255,15 +1302,6 @@ def _discard(mapping: dict[Any, list[int]], key: Any, value: int) -> None:
         values.remove(value)
     except ValueError:
         return
-    if not values:
-        del mapping[key]
-
-
-def _discard_set(mapping: dict[Any, set[_Group]], key: Any, value: _Group) -> None:
-    values = mapping.get(key)
-    if values is None:
-        return
-    values.discard(value)
     if not values:
         del mapping[key]
 
@@ -1317,26 +1355,22 @@ def _token_keys(norm: str, script: str) -> tuple[tuple[str, str], ...]:
 class _PreparedArticle:
     """The article's own words indexed by every key a term can be matched on."""
 
-    norms: tuple[list[str], ...]
     exact: dict[str, list[tuple[int, int]]]
     forms: dict[str, list[tuple[int, int, str]]]
     sounds: dict[str, list[tuple[str, str, int, int]]]
-    joined: dict[str, list[tuple[int, int, str]]]  # exact and form keys of joined pairs
     host: str
     lang: str
 
 
 def _prepare(index: MatchIndex, article: Article) -> _PreparedArticle:
-    norms = tuple(
-        token_norms(text)[:MAX_FIELD_TOKENS] if text else []
-        for text in (article.title, article.summary, article.body)
-    )
     exact: dict[str, list[tuple[int, int]]] = {}
     forms: dict[str, list[tuple[int, int, str]]] = {}
     sounds: dict[str, list[tuple[str, str, int, int]]] = {}
-    joined: dict[str, list[tuple[int, int, str]]] = {}
-    for field_index, field_norms in enumerate(norms):
-        for position, norm in enumerate(field_norms):
+    for field_index, text in enumerate((article.title, article.summary, article.body)):
+        for position, raw in enumerate(field_tokens(text)):
+            norm = normalise_token(raw)
+            if not norm:
+                continue
             exact.setdefault(norm, []).append((field_index, position))
             script = _script(norm)
             for form in _token_forms(norm, script):
@@ -1347,16 +1381,7 @@ def _prepare(index: MatchIndex, article: Article) -> _PreparedArticle:
             if script != _OTHER and not stop:
                 for skel, seq in _token_keys(norm, script):
                     sounds.setdefault(skel, []).append((seq, script, field_index, position))
-            if position and len(norm) <= _JOIN_MAX_LEN:
-                before = field_norms[position - 1]
-                if len(before) <= _JOIN_MAX_LEN and before not in index._never_phonetic:
-                    if norm not in index._never_phonetic:
-                        both = before + norm
-                        for key in {both, *_token_forms(both, _script(both))}:
-                            joined.setdefault(key, []).append((field_index, position - 1, both))
-    return _PreparedArticle(
-        norms, exact, forms, sounds, joined, _host_of(article.url), _article_language(article)
-    )
+    return _PreparedArticle(exact, forms, sounds, _host_of(article.url), _article_language(article))
 
 
 def naive_match(index: MatchIndex, article: Article) -> list[int]:
@@ -1382,13 +1407,6 @@ def _naive_word_places(
         for field_index, position, norm in prepared.forms.get(form, ()):
             if not (atom.bare and norm == atom.bare):
                 places.add((field_index, position))
-    for field_index, position, both in prepared.joined.get(atom.norm, ()):
-        if both == atom.norm:
-            places.add((field_index, position))
-    for form in atom.forms:
-        for field_index, position, both in prepared.joined.get(form, ()):
-            if both != atom.bare and form in _token_forms(both, _script(both)):
-                places.add((field_index, position))
     for skel, seq in atom.keys:
         for token_seq, script, field_index, position in prepared.sounds.get(skel, ()):
             limit = phonetic.ceiling(skel)
@@ -1401,28 +1419,9 @@ def _naive_word_places(
     return places
 
 
-def _naive_single_places(
-    index: MatchIndex, atom: _WordAtom, prepared: _PreparedArticle
-) -> set[tuple[int, int]]:
-    """Places where the word itself (not a joined pair) matches: what a phrase part needs."""
-    places = set(prepared.exact.get(atom.norm, ()))
-    for form in atom.forms:
-        for field_index, position, norm in prepared.forms.get(form, ()):
-            if not (atom.bare and norm == atom.bare):
-                places.add((field_index, position))
-    for skel, seq in atom.keys:
-        for token_seq, script, field_index, position in prepared.sounds.get(skel, ()):
-            limit = phonetic.ceiling(skel)
-            if script == atom.script:
-                if script != _DEVA or len(skel) < _DEVA_SELF_MIN_SKELETON:
-                    continue
-                limit -= _DEVA_SELF_STRICTER
-            if phonetic.distance(token_seq, seq, limit=_VERDICT_LIMIT) <= limit + 1e-9:
-                places.add((field_index, position))
-    return places
-
-
-def _naive_atom(index: MatchIndex, atom_id: int, prepared: _PreparedArticle, title_only: bool) -> bool:
+def _naive_atom(
+    index: MatchIndex, atom_id: int, prepared: _PreparedArticle, title_only: bool
+) -> bool:
     atom = index._atoms[atom_id]
     if isinstance(atom, _WordAtom):
         places = _naive_word_places(index, atom, prepared)
@@ -1433,7 +1432,7 @@ def _naive_atom(index: MatchIndex, atom_id: int, prepared: _PreparedArticle, tit
             for word_id in part:
                 word = index._atoms[word_id]
                 assert isinstance(word, _WordAtom)
-                merged |= _naive_single_places(index, word, prepared)
+                merged |= _naive_word_places(index, word, prepared)
             part_places.append(merged)
         places = {
             (field_index, position)

@@ -320,8 +320,58 @@ _VALID_ONSETS: Final = frozenset(
     {""}
     | set("bcdfghjklmnpqrstvwxyz")
     | set(
-        "bl br cl cr dr fl fr gl gr pl pr sc sk sl sm sn sp st sw tr tw wr kn ph sh ch th wh "
-        "thr str spr scr spl squ shr sch dw gn ps pn kh bh dh gh jh chh rh sv kr kl".split()
+        [
+            "bl",
+            "br",
+            "cl",
+            "cr",
+            "dr",
+            "fl",
+            "fr",
+            "gl",
+            "gr",
+            "pl",
+            "pr",
+            "sc",
+            "sk",
+            "sl",
+            "sm",
+            "sn",
+            "sp",
+            "st",
+            "sw",
+            "tr",
+            "tw",
+            "wr",
+            "kn",
+            "ph",
+            "sh",
+            "ch",
+            "th",
+            "wh",
+            "thr",
+            "str",
+            "spr",
+            "scr",
+            "spl",
+            "squ",
+            "shr",
+            "sch",
+            "dw",
+            "gn",
+            "ps",
+            "pn",
+            "kh",
+            "bh",
+            "dh",
+            "gh",
+            "jh",
+            "chh",
+            "rh",
+            "sv",
+            "kr",
+            "kl",
+        ]
     )
 )
 _CONSONANT_DIGRAPHS: Final = ("ch", "sh", "th", "ph", "wh", "ck", "gh", "kh", "bh", "dh", "jh")
@@ -457,12 +507,18 @@ def _vowel_options(word: str, i: int) -> tuple[tuple[str, ...], int]:
     if ch == "a":
         if before_r:
             return (("@", "a") if i == n - 2 and i > 1 else ("a",)), 1
-        if i == 0 and n >= 6 and nxt == after_next and not _is_vowel_letter(word, 1):
-            if any(_is_vowel_letter(word, k) for k in range(3, n)):
-                return ("E", "@"), 1  # account, attack (unstressed first syllable)
-        if previous == "w" or word[max(0, i - 2) : i] in ("qu", "wh"):
-            if context in ("closed", "final") or nxt == "r":
-                return ("O", "a"), 1
+        if (
+            i == 0
+            and n >= 6
+            and nxt == after_next
+            and not _is_vowel_letter(word, 1)
+            and any(_is_vowel_letter(word, k) for k in range(3, n))
+        ):
+            return ("E", "@"), 1  # account, attack (unstressed first syllable)
+        if (previous == "w" or word[max(0, i - 2) : i] in ("qu", "wh")) and (
+            context in ("closed", "final") or nxt == "r"
+        ):
+            return ("O", "a"), 1
         if nxt == "l" and after_next == "l":
             return ("O",), 1
         if nxt == "l" and after_next and not _is_vowel_letter(word, i + 2):
@@ -715,14 +771,13 @@ def _acronym_readings(word: str, *, spell: bool) -> list[str]:
         or (spell and len(word) <= 5)
     ):
         readings.append(_spelled(word))
-    if last_vowel >= 0 and len(word) >= 4:
-        if bad_coda and len(tail) >= 2:
-            for keep in range(len(tail) - 1, -1, -1):
-                coda, rest = tail[:keep], tail[keep:]
-                if coda in _VALID_CODAS:
-                    prefix = word[: last_vowel + 1] + coda
-                    for reading in _word_reading(prefix)[:2]:
-                        readings.append(reading + _spelled(rest))
+    if last_vowel >= 0 and len(word) >= 4 and bad_coda and len(tail) >= 2:
+        for keep in range(len(tail) - 1, -1, -1):
+            coda, rest = tail[:keep], tail[keep:]
+            if coda in _VALID_CODAS:
+                prefix = word[: last_vowel + 1] + coda
+                for reading in _word_reading(prefix)[:2]:
+                    readings.append(reading + _spelled(rest))
     return readings
 
 

@@ -33,7 +33,7 @@ import regex
 
 from bot.domain.i18n import t
 from bot.domain.lexicon import Lexicon, Topic, term_key
-from bot.domain.text import is_devanagari, is_latin, normalise, token_norms
+from bot.domain.text import is_devanagari, is_latin, normalise, token_norms, word_tuple
 from bot.errors import KhabardarError
 
 MAX_QUERY_LENGTH: Final = 400
@@ -64,10 +64,39 @@ _AND_WORDS: Final = frozenset({"and", "और"})
 # Words that carry no meaning on their own; dropped outside quotes ("tiktok पर प्रतिबंध").
 NOISE_WORDS: Final = frozenset(
     normalise(w)
-    for w in (
-        "a an the of to in on for with at by from is are was "
-        "का की के को में से ने पर है हैं था थी थे तो भी ही"
-    ).split()
+    for w in [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "is",
+        "are",
+        "was",
+        "का",
+        "की",
+        "के",
+        "को",
+        "में",
+        "से",
+        "ने",
+        "पर",
+        "है",
+        "हैं",
+        "था",
+        "थी",
+        "थे",
+        "तो",
+        "भी",
+        "ही",
+    ]
 )
 _DOMAIN: Final = regex.compile(
     r"^(?=.{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+"
@@ -180,7 +209,7 @@ class ParsedQuery:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ParsedQuery:
-        """Rebuild from ``to_json`` output; malformed data raises ``QueryError("invalid_stored")``."""
+        """Rebuild from ``to_json`` output; malformed data raises ``QueryError``."""
         if not isinstance(data, Mapping) or data.get("version") != JSON_VERSION:
             raise QueryError("invalid_stored")
         text = data.get("text")
@@ -405,9 +434,8 @@ class _Parser:
         if self.lexicon is not None:
             found = self.lexicon.topic(name)
             if found is None:
-                raise QueryError(
-                    "unknown_topic", position, topic=name, suggestions=_suggest(name, self.lexicon)
-                )
+                suggestions = suggest_topics(name, self.lexicon)
+                raise QueryError("unknown_topic", position, topic=name, suggestions=suggestions)
             name = found.name
         else:
             name = normalise(name)
@@ -446,7 +474,8 @@ class _Parser:
         return InTitle(term, position)
 
 
-def _suggest(name: str, lexicon: Lexicon) -> str:
+def suggest_topics(name: str, lexicon: Lexicon) -> str:
+    """A few topic names close to ``name`` (or the first ones) for an error message."""
     wanted = normalise(name.lstrip("#"))
     names = sorted(lexicon.topics)
     close = [n for n in names if n.startswith(wanted[:3]) or wanted in n][:3]
@@ -563,12 +592,17 @@ def group_lexicon_phrases(children: Sequence[Node], lexicon: Lexicon) -> list[No
     i = 0
     while i < len(children):
         grouped = False
+        first = children[i]
+        if not isinstance(first, Word) or not lexicon.may_start_phrase(word_tuple(first.text)):
+            out.append(first)
+            i += 1
+            continue
         for size in (4, 3, 2):
             run = children[i : i + size]
             if len(run) < size or not all(isinstance(c, Word) for c in run):
                 continue
             words = tuple(c for c in run if isinstance(c, Word))
-            norms = [n for w in words for n in token_norms(w.text)]
+            norms = [n for w in words for n in word_tuple(w.text)]
             if term_key(norms) in multi:
                 out.append(WordGroup(words, lexicon.topics_for(norms)))
                 i += size

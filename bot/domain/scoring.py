@@ -1,8 +1,9 @@
 """How strongly an article matches a subscription: weights, bonuses, freshness, threshold.
 
 Scale (before source weight and freshness): one term found once in the **title** scores 3.0,
-in the **lead** 2.0, in the **body** 1.0, times how it was found (exact 1.0, stem 0.95,
-lexicon 0.9, phonetic 0.8); each further mention adds 0.25 (at most +0.5). ANDed terms are
+in the **lead** 2.0, in the **body** 1.0, times how it was found (exact, stem and lexicon
+1.0 — curated spellings are as trustworthy as the word itself — phonetic 0.85); each further
+mention adds 0.25 (at most +0.5). ANDed terms are
 averaged, then bonuses apply: +0.5 when they occur within ``PROXIMITY_WINDOW`` words of each
 other in one field, +0.5 when all are in the title, +0.5 for an exact phrase. OR takes its best
 branch. The total is multiplied by the source's weight and by freshness.
@@ -29,7 +30,7 @@ VIA_STEM: Final = 1
 VIA_LEXICON: Final = 2
 VIA_PHONETIC: Final = 3
 VIA_NAMES: Final = ("exact", "stem", "lexicon", "phonetic")
-VIA_FACTORS: Final = (1.0, 0.95, 0.9, 0.8)
+VIA_FACTORS: Final = (1.0, 1.0, 1.0, 0.85)  # curated spellings are trusted; sound less
 
 REPEAT_BONUS: Final = 0.25
 REPEAT_CAP: Final = 0.5
