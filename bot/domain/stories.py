@@ -67,6 +67,23 @@ def word_key(norm: str, lexicon: Lexicon | None = None) -> str | None:
     return keys[0][0] if keys else norm
 
 
+def _keys(norms: list[str], lexicon: Lexicon | None) -> Iterable[str | None]:
+    """Word keys, reading a two-word Devanagari lexicon term (टिक टॉक, यू ट्यूब) as its one
+    topic key, so a split Hindi spelling and the joined one (TikTok, टिकटॉक) give the same
+    feature. Latin word pairs stay separate words: English rewording moves them apart."""
+    index = 0
+    while index < len(norms):
+        pair = norms[index : index + 2]
+        if lexicon is not None and len(pair) == 2 and all(is_devanagari(w) for w in pair):
+            topics = lexicon.topics_for(pair)
+            if topics:
+                yield "#" + min(topic.name for topic in topics)
+                index += 2
+                continue
+        yield word_key(norms[index], lexicon)
+        index += 1
+
+
 def _features(article: Article, lexicon: Lexicon | None) -> dict[str, int]:
     features: dict[str, int] = {}
     for text, weight, limit in (
@@ -76,7 +93,7 @@ def _features(article: Article, lexicon: Lexicon | None) -> dict[str, int]:
         norms = token_norms(text)
         if limit is not None:
             norms = norms[:limit]
-        keys = [k for k in (word_key(n, lexicon) for n in norms) if k is not None]
+        keys = [k for k in _keys(norms, lexicon) if k is not None]
         for key in keys:
             features[key] = features.get(key, 0) + weight
     # Words only, no word pairs: rewording a headline reorders words far more than it

@@ -24,9 +24,11 @@ def test_demo_runs_offline_and_shows_alerts_and_digests_in_both_languages(tmp_pa
     # subscriptions in both languages, with cross-script explanations
     assert "ट्रैकिंग #1 शुरू: टिकटॉक बैन" in out
     assert "I'll look for: tiktok (टिकटॉक" in out
-    # first poll: the Hindi TikTok story reaches the English chat that tracked `tiktok ban`
-    english_alerts = [b for b in out.split("\n\n") if b.startswith("[english-newsroom] 🔔")]
-    assert any("TikTok ने चीन से बनाई दूरी" in b for b in english_alerts)
+    # first poll: the Hindi TikTok story reaches the English chat that tracked `tiktok ban`,
+    # once — two feeds ran it (TikTok / टिक टॉक spellings) and it is one story
+    for chat in ("[english-newsroom] 🔔", "[हिंदी-न्यूज़रूम] 🔔"):
+        alerts = [b for b in out.split("\n\n") if b.startswith(chat)]
+        assert sum("ने चीन से बनाई दूरी" in b for b in alerts) == 1
     # near-misses never alert anyone
     for near_miss in ("बैनर तले", "सड़क बन गई", "वह लिख रहा था"):
         assert not any(near_miss in b for b in out.split("\n\n") if "🔔" in b)

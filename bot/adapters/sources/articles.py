@@ -130,9 +130,15 @@ def articles_from_feed(feed: ParsedFeed, *, options: ArticleOptions) -> list[Art
         order.sort(key=lambda i: (dates[i] is None, -(_timestamp(dates[i]))))
     built: list[Article] = []
     seen: set[str] = set()
+    base = _base_url(options.source_url, feed.link)
     for index in order:
         article = article_from_entry(
-            entries[index], feed=feed, options=options, name=name, published=dates[index]
+            entries[index],
+            feed=feed,
+            options=options,
+            name=name,
+            published=dates[index],
+            base=base,
         )
         if article is None or article.url in seen:
             continue
@@ -154,9 +160,10 @@ def article_from_entry(
     options: ArticleOptions,
     name: str,
     published: datetime | None,
+    base: str,
 ) -> Article | None:
-    """One Article, or None when the entry has no usable link or no text at all."""
-    base = _base_url(options.source_url, feed.link)
+    """One Article, or None when the entry has no usable link or no text at all. ``base``
+    resolves relative links (the feed URL, else the site link the feed names)."""
     url = canonical_url(entry.link, base=base) if entry.link else None
     if url is None and entry.guid and entry.guid.lower().startswith(("http://", "https://")):
         url = canonical_url(entry.guid)
@@ -193,7 +200,6 @@ def article_from_entry(
 
 
 def _base_url(*candidates: str | None) -> str:
-    """Relative links resolve against the feed's URL, else the site link the feed names."""
     for candidate in candidates:
         if candidate and candidate.lower().startswith(("http://", "https://")):
             return candidate

@@ -231,7 +231,7 @@ _LANGUAGE_SCRIPT = {
     "ar": "Arab",
     "fa": "Arab",
 }
-_SAMPLE_CHARS = 400
+_SAMPLE_CHARS = 300
 _MIN_LETTERS = 12
 _DOMINANT_SHARE = 0.6
 

@@ -1,4 +1,4 @@
-"""Backoff, pausing and Retry-After."""
+"""Backoff, pausing and Retry-After (bot.domain.source_policy: the fetcher and polling use it)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.adapters.sources.policy import next_poll_after_failure, parse_retry_after, should_pause
+from bot.domain.source_policy import next_poll_after_failure, parse_retry_after, should_pause
 
 
 def test_backoff_doubles_per_failure_within_jitter() -> None:
