@@ -10,7 +10,8 @@ then failed; rejected (HTTP 400) → failed at once with the payload logged, nev
 
 A row is marked sent only after the platform confirmed it. The one window for a duplicate is a
 crash after the platform accepted a message and before ``mark_sent`` committed: the row is then
-sent again after the restart (at most one duplicate per crash, never a loss).
+sent again after the restart. So a crash can duplicate at most the sends in flight at that
+moment (one per chat, at most ``DeliveryPolicy.concurrency``), and never loses one.
 """
 
 from __future__ import annotations
