@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 import secrets
@@ -19,7 +20,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from bot.adapters.sources.articles import canonical_url
 from bot.adapters.sources.config import ConfiguredSource, load_sources
 from bot.adapters.sources.fetcher import SourceFetcher
 from bot.adapters.sources.service_reader import FetchingProbe, FetchingReader
+from bot.adapters.storage.leadership import Duty, LeaderDuties, Leadership
 from bot.adapters.storage.migrate import upgrade_database
 from bot.adapters.storage.store import Store
 from bot.adapters.web.metrics import PrometheusTelemetry
@@ -64,6 +66,9 @@ log = logging.getLogger(__name__)
 SHUTDOWN_BUDGET_S = 8.0
 POLL_TICK_S = 1.0
 SQLITE_OWNER = "sqlite-single-process"  # the lease owner of every run on a SQLite file
+LEADERSHIP_RETRY_S = 2.0  # a standby tries to take a dead leader's duties this often
+DIGEST_RESYNC_S = 30.0  # the digest leader picks up schedules changed in other processes
+TELEGRAM_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"]
 
 
 def utc_now() -> datetime:
@@ -148,6 +153,46 @@ class AdminNotices:
         await runtime.send_notice(platform, chat_id, Reply.plain(text))
 
 
+class LeaderCronJobs:
+    """Digest cron jobs that exist only in the process leading digest scheduling.
+
+    Any process may change a chat's schedule (``/digest``); elsewhere the change is ignored
+    here and the leader picks it up from the database (``Runtime._resync_digests``).
+    """
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self._scheduler = scheduler
+        self._names: set[str] = set()
+        self.active = False
+
+    def cron(
+        self,
+        name: str,
+        function: Callable[[], Awaitable[object]],
+        *,
+        fields: Mapping[str, object],
+        timezone: str,
+    ) -> None:
+        if self.active:
+            self._scheduler.cron(name, function, fields=fields, timezone=timezone)
+            self._names.add(name)
+
+    def remove(self, name: str) -> bool:
+        self._names.discard(name)
+        return self._scheduler.remove(name)
+
+    def clear(self) -> None:
+        """Leadership lost or given up: no digest job stays behind."""
+        for name in list(self._names):
+            self.remove(name)
+
+
+def bot_id(token: str) -> str:
+    """The public bot id of a Telegram token (the part before ':'), never the secret part."""
+    head = token.split(":", 1)[0]
+    return head if head.isdigit() else hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
 @dataclass
 class Runtime:
     """Every running part, built from Settings; ``start``/``stop`` own their life cycle."""
@@ -171,6 +216,10 @@ class Runtime:
         self.web: WebServer | None = None
         self.console_chat: ConsoleChat | None = None
         self._webhook_registration: Any = None
+        self.digest_jobs = LeaderCronJobs(self.scheduler)
+        self.duties: LeaderDuties | None = None
+        self._digest_seen: dict[int, tuple[str, str]] = {}
+        self._telegram_sending: asyncio.Task[None] | None = None
 
     # -- building ---------------------------------------------------------------------------
     async def build(self) -> None:
@@ -186,14 +235,16 @@ class Runtime:
             # alerts and sources untouched until their leases expire (minutes of silence).
             self.owner = SQLITE_OWNER
         try:
-            await upgrade_database(settings.database_url)
+            await upgrade_database(settings.database_url, schema=settings.database_schema)
         except Exception as exc:
             raise StorageError(
                 f"database {settings.database_url_display} is unreachable or could not be "
                 f"migrated: {type(exc).__name__}: {exc}"
             ) from None
-        self.store = Store.open(settings.database_url)
+        self.store = Store.open(settings.database_url, schema=settings.database_schema)
         self._closers.append(self.store.close)
+        # Singleton duties (PostgreSQL advisory locks; on SQLite this process leads them all).
+        self.leadership = Leadership(self.store.engine, scope=settings.database_schema or "public")
         if self.owner == SQLITE_OWNER:
             outbox = await self.store.outbox.release_all(self.owner)
             polled = await self.store.sources.release_all(self.owner)
@@ -232,11 +283,12 @@ class Runtime:
             backfill_by_url={s.url: s.backfill for s in self.configured},
         )
         outlets = await self._outlets()
+        self.outlets = outlets
         self.digests = DigestService(
             storage=self.store,
             outlets=outlets,
             clock=self.clock,
-            jobs=self.scheduler,
+            jobs=self.digest_jobs,
             grace=_seconds(settings.digest_grace_s),
             telemetry=self.telemetry,
         )
@@ -253,14 +305,18 @@ class Runtime:
             canonical_url=canonical_url,
         )
         for platform, outlet in outlets.items():
-            self.workers[platform] = DeliveryWorker(
-                storage=self.store,
-                outlet=outlet,
-                pacer=SendPacer(_limits(platform)),
-                clock=self.clock,
-                owner=self.owner,
-                telemetry=self.telemetry,
-            )
+            if platform is not Platform.TELEGRAM:  # the Telegram sender is a singleton duty
+                self.workers[platform] = self._delivery_worker(outlet, owner=self.owner)
+
+    def _delivery_worker(self, outlet: Any, *, owner: str) -> DeliveryWorker:
+        return DeliveryWorker(
+            storage=self.store,
+            outlet=outlet,
+            pacer=SendPacer(_limits(outlet.platform)),
+            clock=self.clock,
+            owner=owner,
+            telemetry=self.telemetry,
+        )
 
     def _configured_sources(self) -> list[ConfiguredSource]:
         path = self.settings.sources_file
@@ -324,7 +380,6 @@ class Runtime:
         settings = self.settings
         self.scheduler.start()
         await self.poll.recover_unmatched()
-        await self.digests.start()
         self.scheduler.every("poll", self.poll.poll_due, seconds=POLL_TICK_S)
         for worker in self.workers.values():
             self._tasks.append(asyncio.create_task(worker.run(), name=f"deliver:{worker.platform}"))
@@ -346,13 +401,99 @@ class Runtime:
         if self._webhook_registration is not None:
             await self._webhook_registration
             self._webhook_registration = None
+        self.duties = LeaderDuties(self.leadership, self._duties(), retry_s=LEADERSHIP_RETRY_S)
+        await self.duties.step()
+        self._tasks.append(asyncio.create_task(self.duties.run(), name="leadership"))
         sources = len(await self.store.sources.list_all())
         port = self.web.port if self.serve_http else "-"
         return (
             f"khabardar running: platforms={','.join(platforms) or 'none'} "
             f"database={self.store.dialect_name} sources={sources} "
-            f"subscriptions={len(self.tracking)} http_port={port}"
+            f"subscriptions={len(self.tracking)} http_port={port} "
+            f"leading={','.join(self.duties.running) or 'none'}"
         )
+
+    # -- singleton duties -------------------------------------------------------------------
+    def _duties(self) -> list[Duty]:
+        """What only one process of a deployment may do, each under its own lock."""
+        duties = [Duty(name="digests", start=self._start_digests, stop=self._stop_digests)]
+        token = self.settings.telegram_bot_token
+        if token is not None:
+            bot = bot_id(token.get_secret_value())
+            self._sender_owner = f"telegram-sender:{bot}"
+            duties.append(
+                Duty(
+                    name=self._sender_owner,
+                    start=self._start_telegram_sender,
+                    stop=self._stop_telegram_sender,
+                )
+            )
+            if self.settings.telegram_webhook_url is None:
+                duties.append(
+                    Duty(
+                        name=f"telegram-polling:{bot}",
+                        start=self._start_telegram_polling,
+                        stop=self._stop_telegram_polling,
+                    )
+                )
+        return duties
+
+    async def _start_digests(self) -> None:
+        self.digest_jobs.active = True
+        await self.digests.start()
+        self._digest_seen = {
+            chat.id: (chat.digest_schedule, chat.timezone)
+            for chat in await self.store.chats.list_active()
+        }
+        self.scheduler.every("digests:resync", self._resync_digests, seconds=DIGEST_RESYNC_S)
+
+    async def _resync_digests(self) -> None:
+        """Schedules changed through another process: (re)schedule only those chats, so a
+        job about to fire is never replaced (a replaced cron job computes its next run anew)."""
+        for chat in await self.store.chats.list_active():
+            seen = (chat.digest_schedule, chat.timezone)
+            if self._digest_seen.get(chat.id) != seen:
+                await self.digests.reschedule(chat)
+                self._digest_seen[chat.id] = seen
+
+    async def _stop_digests(self) -> None:
+        self.digest_jobs.active = False
+        self.scheduler.remove("digests:resync")
+        self.digest_jobs.clear()
+
+    async def _start_telegram_sender(self) -> None:
+        # One sender per bot token at a time (the lock), so its lease owner name can be the
+        # same in every process: the new leader takes back the claims of a leader that died
+        # (kill -9) at once instead of waiting for their leases to expire.
+        owner = self._sender_owner
+        taken_back = await self.store.outbox.release_all(owner)
+        if taken_back:
+            log.warning(
+                "took back the claims of a Telegram sender that died", extra={"alerts": taken_back}
+            )
+        worker = self._delivery_worker(self.outlets[Platform.TELEGRAM], owner=owner)
+        self.workers[Platform.TELEGRAM] = worker
+        self._telegram_sending = asyncio.create_task(worker.run(), name="deliver:telegram")
+
+    async def _stop_telegram_sender(self) -> None:
+        worker = self.workers.pop(Platform.TELEGRAM, None)
+        task, self._telegram_sending = self._telegram_sending, None
+        if worker is None or task is None:
+            return
+        worker.stop()  # in-flight sends finish; unsent claims are released
+        _, pending = await asyncio.wait([task], timeout=SHUTDOWN_BUDGET_S / 2)
+        for late in pending:
+            late.cancel()
+
+    async def _start_telegram_polling(self) -> None:
+        updater = self.telegram_chat.application.updater
+        assert updater is not None  # built with polling=True when there is no webhook
+        await updater.start_polling(allowed_updates=TELEGRAM_UPDATES, timeout=10)
+
+    async def _stop_telegram_polling(self) -> None:
+        updater = self.telegram_chat.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
 
     async def _start_telegram(self) -> str:
         from bot.adapters.telegram.chat import TelegramChat, build_application
@@ -366,7 +507,8 @@ class Runtime:
             polling=webhook is None,
         )
         self.telegram_chat = TelegramChat(application, self.conversation)
-        await self.telegram_chat.start(polling=webhook is None)
+        # Long polling is a singleton duty per bot token (``_duties``), started by leadership.
+        await self.telegram_chat.start(polling=False)
         self._closers.insert(0, self.telegram_chat.stop)
         if webhook is None:
             return "telegram(polling)"
@@ -382,7 +524,7 @@ class Runtime:
         self._webhook_registration = application.bot.set_webhook(
             webhook,
             secret_token=secret,
-            allowed_updates=["message", "channel_post", "callback_query", "my_chat_member"],
+            allowed_updates=TELEGRAM_UPDATES,
         )  # awaited once the web server listens, so no update meets a closed port
         return "telegram(webhook)"
 
@@ -460,6 +602,14 @@ class Runtime:
         """Graceful shutdown: no new work, in-flight sends finish, claims released."""
         with contextlib.suppress(Exception):
             self.scheduler.shutdown()
+        if self.duties is not None:  # the Telegram sender finishes its sends, locks released
+            try:
+                await asyncio.wait_for(self.duties.stop(), timeout=SHUTDOWN_BUDGET_S / 2)
+            except Exception as exc:
+                log.warning("stopping duties failed", extra={"error": f"{type(exc).__name__}"})
+        elif hasattr(self, "leadership"):
+            with contextlib.suppress(Exception):
+                await self.leadership.close()
         for worker in self.workers.values():
             worker.stop()
         if self.console_chat is not None:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.adapters.storage.urls import async_database_url
@@ -57,6 +64,8 @@ class Settings(BaseSettings):
     database_url: str = Field(
         DEFAULT_DATABASE_URL, validation_alias=_env("DATABASE_URL"), repr=False
     )
+    # PostgreSQL schema holding the tables (several deployments or test runs in one database).
+    database_schema: str | None = Field(None, validation_alias=_env("KHABARDAR_DB_SCHEMA"))
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
     telegram_api_base_url: str = Field(
         "https://api.telegram.org", validation_alias=_env("TELEGRAM_API_BASE_URL")
@@ -106,6 +115,19 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return url
+
+    @field_validator("database_schema")
+    @classmethod
+    def _schema(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # The same rule as storage.engine.checked_schema_name (not imported: settings must not
+        # load SQLAlchemy); the name goes into search_path and CREATE SCHEMA.
+        if value is None or value == "":
+            return None
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+            raise ValueError("must be lower-case letters, digits and _ (a PostgreSQL schema)")
+        if not str(info.data.get("database_url", "")).startswith("postgresql"):
+            raise ValueError("needs a postgresql:// DATABASE_URL (SQLite has no schemas)")
+        return value
 
     @field_validator("telegram_api_base_url", "slack_api_url", "telegram_webhook_url")
     @classmethod
