@@ -93,6 +93,7 @@ _OTHER: Final = "other"
 _LETTER: Final = regex.compile(r"[\p{L}\p{M}\p{Nd}]")
 _MAX_GAP: Final = 12
 _WEIGHTS: Final = scoring.FIELD_WEIGHTS
+_FIELDS_FROM: Final = ((0, 1, 2), (1, 2), (2,))  # fields from a given one on
 _FACTORS: Final = scoring.VIA_FACTORS
 _LEXICON: Final = scoring.VIA_LEXICON
 _new_object = object.__new__
@@ -900,9 +901,16 @@ class MatchIndex:
         if mean + bonus + scoring.PROXIMITY_BONUS < needed:
             return mean + bonus
         near = False
-        for field_index in (scoring.TITLE, scoring.LEAD, scoring.BODY):
-            positions = [self._positions(leaf, analysis, field_index) for leaf in terms]
-            if not all(positions):
+        # a term first found in the body has no title or lead hits: start where all can be
+        start = max(firsts[leaf] for leaf in terms)
+        for field_index in _FIELDS_FROM[start]:
+            positions: list[list[int]] = []
+            for leaf in terms:
+                found = self._positions(leaf, analysis, field_index)
+                if not found:
+                    break  # this field lacks a term: the others need not be looked up
+                positions.append(found)
+            if len(positions) != len(terms):
                 continue
             if len(positions) == 2:
                 width = _smallest_gap(positions[0], positions[1])
