@@ -232,6 +232,8 @@ def build_alert_card(
     ordered = sorted(matches, key=lambda match: match.score, reverse=True)
     subscriptions: list[SubscriptionRef] = []
     for match in ordered:
+        if match.subscription_id < 1:  # no subscription behind it (ids start at 1)
+            continue
         if all(ref.subscription_id != match.subscription_id for ref in subscriptions):
             query = subscription_queries.get(match.subscription_id, "")
             subscriptions.append(
@@ -255,8 +257,17 @@ def build_alert_card(
         article_lang=article.lang,
         chat_lang=chat_lang,
         chat_timezone=chat_timezone or DEFAULT_TIMEZONE,
-        subscription_id=ordered[0].subscription_id,
+        subscription_id=_button_target(ordered, subscription_queries),
     )
+
+
+def _button_target(ordered: Sequence[Match], live: Mapping[int, str]) -> int | None:
+    """The subscription Mute/Untrack act on: the best match's, if it still exists. Without
+    one the card has no such buttons rather than buttons the command handler must refuse."""
+    for match in ordered:
+        if match.subscription_id >= 1 and match.subscription_id in live:
+            return match.subscription_id
+    return None
 
 
 def _best_first(entries: Iterable[DigestEntry]) -> list[DigestEntry]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -21,8 +22,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
-import trafilatura
 from lxml import etree
+
+with warnings.catch_warnings():
+    # trafilatura probes urllib3's optional SOCKS support (for its own downloader, which we
+    # never use: fetching is ours); urllib3 announces the missing PySocks with a warning.
+    warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
+    import trafilatura
 
 from bot.adapters.sources.dates import parse_datetime
 from bot.adapters.sources.text import clean_block_text, clean_text, truncate

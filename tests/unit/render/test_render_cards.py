@@ -58,6 +58,28 @@ def test_alert_card_takes_the_best_match_for_its_buttons() -> None:
     assert card.snippet == ARTICLE.summary
 
 
+def test_buttons_act_only_on_a_subscription_that_still_exists() -> None:
+    """A match without a subscription (id 0) or whose subscription was deleted since gets no
+    Mute/Untrack buttons: pressing them could only be refused."""
+    gone = build_alert_card(
+        ARTICLE,
+        [Match(9, 0.9, (TIKTOK,)), Match(0, 0.5, (BAN,))],
+        subscription_queries={},
+        chat_lang="hi",
+        found_at=FOUND,
+    )
+    assert gone.subscription_id is None
+    assert gone.subscriptions == (SubscriptionRef(9, "#9"),)
+    fallback = build_alert_card(
+        ARTICLE,
+        [Match(9, 0.9, (TIKTOK,)), Match(4, 0.5, (BAN,))],
+        subscription_queries={4: "प्रतिबंध"},
+        chat_lang="hi",
+        found_at=FOUND,
+    )
+    assert fallback.subscription_id == 4
+
+
 def test_terms_are_deduplicated_case_insensitively_and_fall_back_to_the_query_term() -> None:
     matches = [
         Match(
