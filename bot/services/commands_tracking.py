@@ -49,7 +49,6 @@ from bot.services.commands_replies import (
     moment,
     reply,
     split_replies,
-    spoken_duration,
 )
 from bot.services.conversation import CallbackAnswer
 from bot.services.ports import ChatRow, NewSubscription, SubscriptionRow
@@ -369,18 +368,10 @@ async def press(deps: CommandDependencies, call: CommandCall, callback: Callback
             t("cmd.callback.button_unmute", lang),
             callback_data=encode_callback(CallbackAction.UNMUTE, row.id),
         )
+        # the alert stays as it was; the toast confirms and an Unmute button takes Mute's place
         return CallbackAnswer(
-            toast=t(
-                "cmd.callback.muted",
-                lang,
-                number=number,
-                duration=spoken_duration(callback.duration, lang),
-            ),
-            updated=reply(
-                [line("cmd.mute.ok", lang, number=number, until=when)],
-                buttons=((unmute_button,),),
-                public=call.shared,
-            ),
+            toast=t("cmd.mute.ok", lang, number=number, until=when),
+            buttons=((unmute_button,),),
         )
     if callback.action is CallbackAction.UNMUTE:
         unmuted = await deps.storage.subscriptions.unmute(row.id)
@@ -388,12 +379,8 @@ async def press(deps: CommandDependencies, call: CommandCall, callback: Callback
             return expired(lang)
         deps.tracking.put(unmuted)
         return CallbackAnswer(
-            toast=t("cmd.callback.unmuted", lang, number=number),
-            updated=reply(
-                [line("cmd.unmute.ok", lang, number=number)],
-                buttons=_mute_again_buttons(row.id, lang),
-                public=call.shared,
-            ),
+            toast=t("cmd.unmute.ok", lang, number=number),
+            buttons=_mute_again_buttons(row.id, lang),
         )
     if callback.action is CallbackAction.UNTRACK:
         removed = await deps.storage.subscriptions.remove(row.id, chat_id=call.chat.id)
@@ -401,11 +388,8 @@ async def press(deps: CommandDependencies, call: CommandCall, callback: Callback
         if removed is None:
             return expired(lang)
         return CallbackAnswer(
-            toast=t("cmd.callback.untracked", lang, number=number),
-            updated=reply(
-                [line("cmd.untrack.ok", lang, number=number, query=row.query_text, code={"query"})],
-                public=call.shared,
-            ),
+            toast=t("cmd.callback.untracked", lang, number=number, query=row.query_text),
+            buttons=(),
         )
     return expired(lang)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.models import ChatKind, Platform
+from bot.domain.outgoing import InlineButton
 from bot.domain.replies import Reply
 
 
@@ -33,10 +34,16 @@ class ChatContext:
 
 @dataclass(frozen=True, slots=True)
 class CallbackAnswer:
-    """Answer to a button press: a short toast, and optionally the message's new content."""
+    """Answer to a button press: a short toast, and optionally the message's new content.
+
+    ``updated`` replaces the pressed message. ``buttons`` keeps the message — an alert stays
+    readable after Mute or Untrack — and puts these in place of its action buttons (link
+    buttons such as "Open" stay); an empty tuple removes them.
+    """
 
     toast: str
     updated: Reply | None = None
+    buttons: tuple[tuple[InlineButton, ...], ...] | None = None
 
 
 class Conversation(Protocol):

@@ -77,6 +77,27 @@ def _button(button: InlineButton, index: int) -> dict[str, Any]:
     return element
 
 
+def _swap_action_buttons(
+    blocks: list[dict[str, Any]], actions: tuple[tuple[InlineButton, ...], ...]
+) -> list[dict[str, Any]]:
+    """The message's blocks as they were, its action buttons replaced by ``actions`` (link
+    buttons such as "Open" stay): pressing Mute must not wipe the alert off the channel."""
+    new = [_button(b, n) for n, b in enumerate(b for row in actions for b in row)]
+    out: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("type") != "actions":
+            out.append(block)
+            continue
+        kept = [e for e in block.get("elements", ()) if e.get("url")]
+        elements = (kept + new)[:25]
+        new = []  # the first actions block takes them
+        if elements:
+            out.append({**block, "elements": elements})
+    if new:
+        out.append({"type": "actions", "elements": new[:25]})
+    return out
+
+
 class _CallableClock(Clock):
     """slack_sdk's verifier wants an object with ``now()``; tests pass a fixed time."""
 
@@ -240,7 +261,15 @@ class SlackChat:
             channel_id=channel, user_id=(body.get("user") or {}).get("id"), title=None
         )
         answer = await self._conversation.handle_callback(ctx, action["value"])
-        if answer.updated is not None:
+        message = body.get("message") or {}
+        if answer.buttons is not None and message.get("blocks"):
+            await respond(
+                replace_original=True,
+                text=message.get("text") or " ",
+                blocks=_swap_action_buttons(message["blocks"], answer.buttons),
+            )
+            await respond(text=answer.toast, response_type="ephemeral", replace_original=False)
+        elif answer.updated is not None:
             await respond(replace_original=True, **self._payload(answer.updated))
         else:
             await respond(text=answer.toast, response_type="ephemeral", replace_original=False)

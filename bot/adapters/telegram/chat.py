@@ -21,6 +21,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    Message,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
@@ -103,6 +104,20 @@ def keyboard(buttons: tuple[tuple[InlineButton, ...], ...]) -> InlineKeyboardMar
             for row in buttons
         ]
     )
+
+
+def _swap_action_buttons(
+    current: InlineKeyboardMarkup | None, actions: tuple[tuple[InlineButton, ...], ...]
+) -> InlineKeyboardMarkup | None:
+    """The message's link rows (e.g. "Open") followed by the new action buttons."""
+    links = [
+        list(row)
+        for row in (current.inline_keyboard if current else ())
+        if row and all(button.url for button in row)
+    ]
+    new = keyboard(actions)
+    rows = links + [list(row) for row in (new.inline_keyboard if new else ())]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 class TelegramChat:
@@ -242,7 +257,14 @@ class TelegramChat:
             return
         answer = await self._conversation.handle_callback(ctx, query.data)
         await query.answer(answer.toast[:200])
-        if answer.updated is not None and query.message is not None:
+        if answer.buttons is not None and isinstance(query.message, Message):
+            try:
+                await query.edit_message_reply_markup(
+                    reply_markup=_swap_action_buttons(query.message.reply_markup, answer.buttons)
+                )
+            except TelegramError as exc:
+                log.info("could not update the buttons", extra={"error": str(exc)})
+        elif answer.updated is not None and query.message is not None:
             try:
                 await query.edit_message_text(
                     to_telegram_html(answer.updated),

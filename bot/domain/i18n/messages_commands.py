@@ -491,14 +491,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hi": "इस चैट में #{number} नंबर का कोई अलर्ट नहीं है।",
     },
     # --- button presses ------------------------------------------------------------------------
-    "cmd.callback.muted": {
-        "en": "Muted #{number} for {duration}",
-        "hi": "#{number} को {duration} के लिए चुप किया",
-    },
     "cmd.callback.unmuted": {"en": "#{number} is on again", "hi": "#{number} फिर से चालू"},
     "cmd.callback.untracked": {
-        "en": "Stopped tracking #{number}",
-        "hi": "#{number} की ट्रैकिंग बंद",
+        "en": "Stopped tracking #{number}: {query}",
+        "hi": "#{number} ({query}) की ट्रैकिंग बंद कर दी",
     },
     "cmd.callback.expired": {
         "en": "This button no longer works.",

@@ -234,6 +234,7 @@ async def test_alert_buttons_mute_and_untrack_work(
             channel_id=dm,
             message_ts=alert.ts,
             response_url=url,
+            message={"type": "message", "ts": alert.ts, "text": alert.text, "blocks": alert.blocks},
         )
         answer = await post_signed(
             _events_url(runtime),
@@ -241,17 +242,34 @@ async def test_alert_buttons_mute_and_untrack_work(
             secret=slack.signing_secret,
         )
         assert answer.status == 200
-        await wait_until(lambda: slack.response_posts(url))
-        (post,) = slack.response_posts(url)
-        assert post.status == 200
-        return dict(post.body)
+        await wait_until(lambda: len(slack.response_posts(url)) >= 2)
+        replaced, toast = slack.response_posts(url)
+        assert replaced.status == 200 and toast.status == 200
+        # the alert is replaced by itself with new buttons; the confirmation is ephemeral
+        assert replaced.body["replace_original"] is True
+        kept = [b for b in replaced.body["blocks"] if b.get("type") != "actions"]
+        assert kept == [b for b in alert.blocks if b.get("type") != "actions"]
+        assert toast.body["response_type"] == "ephemeral"
+        assert toast.body["replace_original"] is False
+        return {"blocks": replaced.body["blocks"], "text": toast.body["text"]}
+
+    def buttons(blocks: list[dict[str, Any]]) -> list[str]:
+        return [
+            str(e.get("value") or e.get("url"))
+            for b in blocks
+            if b.get("type") == "actions"
+            for e in b["elements"]
+        ]
 
     muted = await press("mute")
-    assert muted.get("replace_original") is True and "#1 is muted until" in muted["text"]
+    assert "#1 is muted until" in muted["text"]
+    open_url, unmute = buttons(muted["blocks"])
+    assert open_url.startswith("http") and unmute.startswith("unmute:")
     (first, _) = await subscriptions(runtime, Platform.SLACK, dm)
     assert first.muted_until is not None
     untracked = await press("untrack")
-    assert "Stopped tracking #1" in untracked["text"]
+    assert untracked["text"] == "Stopped tracking #1: axolotl hatchery"
+    assert buttons(untracked["blocks"]) == [open_url]
     assert [r.query_text for r in await subscriptions(runtime, Platform.SLACK, dm)] == [
         "seaplane service"
     ]

@@ -280,9 +280,16 @@ async def test_alert_buttons_and_untrack_all_confirmation_are_answered_and_edit_
     )
     await wait_until(lambda: len(telegram.edits()) > edits)
     answer = telegram.callback_answers()[answers]
-    assert answer.text is not None and answer.text.startswith("Muted #1")
+    assert answer.text is not None and "#1 is muted until" in answer.text
+    # the alert keeps its text: only its buttons change (Open stays, Unmute replaces Mute)
     edit = telegram.edits()[edits]
-    assert edit.message_id == alert.message_id and "#1 is muted until" in (edit.text or "")
+    assert edit.method == "editmessagereplymarkup" and edit.message_id == alert.message_id
+    assert edit.reply_markup is not None
+    rows = edit.reply_markup["inline_keyboard"]
+    assert rows[0] == alert.button_rows()[0] and "url" in rows[0][0]
+    assert [b["callback_data"] for b in rows[1]] == [
+        f"unmute:{buttons['mute']['callback_data'].split(':')[1]}"
+    ]
     (row, _) = await subscriptions(runtime, Platform.TELEGRAM, chat)
     assert row.muted_until is not None
 
@@ -291,7 +298,13 @@ async def test_alert_buttons_and_untrack_all_confirmation_are_answered_and_edit_
         chat, chat, buttons["untrack"]["callback_data"], message_id=alert.message_id
     )
     await wait_until(lambda: len(telegram.edits()) > edits)
-    assert (telegram.callback_answers()[answers].text or "").startswith("Stopped tracking #1")
+    toast = telegram.callback_answers()[answers].text or ""
+    assert toast == "Stopped tracking #1: quokka sanctuary"
+    untracked = telegram.edits()[edits]
+    assert untracked.method == "editmessagereplymarkup"
+    assert untracked.reply_markup is not None
+    assert untracked.reply_markup["inline_keyboard"] == [alert.button_rows()[0]]  # only Open
+    assert not [e for e in telegram.edits() if e.method == "editmessagetext"]
     assert [r.query_text for r in await subscriptions(runtime, Platform.TELEGRAM, chat)] == [
         "glacier survey"
     ]

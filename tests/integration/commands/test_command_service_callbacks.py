@@ -22,10 +22,10 @@ async def test_the_alerts_mute_button_mutes_and_offers_unmute(bot: Bot) -> None:
 
     answer = await bot.service.handle_callback(ctx, mute_data(pubg, 8))
 
-    assert answer.toast == "Muted #2 for 8 hours"
-    assert answer.updated is not None
-    assert answer.updated.plain_text().startswith("🔕 #2 is muted until 28 Nov 2026, 4:30 PM IST.")
-    [[unmute]] = answer.updated.buttons
+    # the alert stays readable: the toast confirms, an Unmute button takes the actions' place
+    assert answer.toast.startswith("🔕 #2 is muted until 28 Nov 2026, 4:30 PM IST.")
+    assert answer.updated is None and answer.buttons is not None
+    [[unmute]] = answer.buttons
     assert unmute.callback_data == f"unmute:{pubg}"
     stored = await bot.store.subscriptions.get(pubg)
     assert stored is not None and stored.muted_until == bot.clock() + timedelta(hours=8)
@@ -33,9 +33,9 @@ async def test_the_alerts_mute_button_mutes_and_offers_unmute(bot: Bot) -> None:
     assert owner is not None and owner.is_muted(bot.clock())
 
     again = await bot.service.handle_callback(ctx, unmute.callback_data or "")
-    assert again.toast == "#2 is on again"
-    assert again.updated is not None
-    labels = [button.label for row in again.updated.buttons for button in row]
+    assert again.toast == "🔔 #2 is back on."
+    assert again.buttons is not None
+    labels = [button.label for row in again.buttons for button in row]
     assert labels == ["🔕 Mute 8h", "✖️ Untrack"]
     owner = bot.tracking.owner(pubg)
     assert owner is not None and not owner.is_muted(bot.clock())
@@ -45,9 +45,9 @@ async def test_toasts_speak_the_chats_language(bot: Bot) -> None:
     ctx = private(language="hi")
     [sub] = await _tracking(bot, ctx, "टिकटॉक बैन")
     answer = await bot.service.handle_callback(ctx, f"mute:{sub}:1d2h")
-    assert answer.toast == "#1 को 1 दिन 2 घंटे के लिए चुप किया"
+    assert answer.toast.startswith("🔕 #1 को ") and "तक चुप कर दिया" in answer.toast
     untracked = await bot.service.handle_callback(ctx, untrack_data(sub))
-    assert untracked.toast == "#1 की ट्रैकिंग बंद"
+    assert untracked.toast == "#1 (टिकटॉक बैन) की ट्रैकिंग बंद कर दी"
 
 
 async def test_the_untrack_button_removes_from_store_and_index(bot: Bot) -> None:
@@ -56,9 +56,8 @@ async def test_the_untrack_button_removes_from_store_and_index(bot: Bot) -> None
 
     answer = await bot.service.handle_callback(ctx, untrack_data(first))
 
-    assert answer.toast == "Stopped tracking #1"
-    assert answer.updated is not None and answer.updated.public
-    assert answer.updated.plain_text() == "🗑 Stopped tracking #1: tiktok ban"
+    assert answer.toast == "Stopped tracking #1: tiktok ban"
+    assert answer.updated is None and answer.buttons == ()  # the alert keeps only its links
     assert bot.tracking.owner(first) is None and bot.tracking.owner(second) is not None
     # the same button again: the subscription is gone
     stale = await bot.service.handle_callback(ctx, untrack_data(first))
@@ -83,7 +82,7 @@ async def test_buttons_of_another_chat_or_garbage_do_nothing(bot: Bot) -> None:
     ):
         answer = await bot.service.handle_callback(ctx, data)
         assert answer.toast == expired, data
-        assert answer.updated is None
+        assert answer.updated is None and answer.buttons is None
     owner = bot.tracking.owner(theirs)
     assert owner is not None and not owner.is_muted(bot.clock())
 
