@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
+
 from bot.adapters.outlets.platforms import TelegramOutlet  # noqa: E402
 from bot.adapters.storage.migrate import upgrade_database  # noqa: E402
 from bot.adapters.storage.store import Store  # noqa: E402
@@ -32,8 +34,6 @@ from bot.domain.models import Article, ChatKind, Platform  # noqa: E402
 from bot.services.delivery import DeliveryPolicy, DeliveryWorker  # noqa: E402
 from bot.services.pacing import PlatformLimits, SendPacer  # noqa: E402
 from bot.services.ports import ChatDefaults, NewSubscription, OutboxEntry  # noqa: E402
-import httpx  # noqa: E402
-
 from tests.fakes.standalone import FakeServerProcess  # noqa: E402
 from tests.fakes.telegram_server import DEFAULT_TOKEN  # noqa: E402
 

@@ -177,7 +177,9 @@ class Demo:
         self.heading("3. Both chats switch from instant alerts to a daily digest")
         await self.type_command(runtime, hindi, "/digest daily 09:00")
         await self.type_command(runtime, english, "/digest daily 09:00")
-        self.heading("4. Breaking news is published on two feeds; the next poll keeps it for the digest")
+        self.heading(
+            "4. Breaking news is published on two feeds; the next poll keeps it for the digest"
+        )
         server.publish_breaking()
         await asyncio.sleep(max(1.1, self.pause_s))  # the sources' 1 s interval passes
         await self.cycle(runtime)

@@ -50,13 +50,18 @@ async def _wait_for_line(stream: asyncio.StreamReader, needle: str, timeout: flo
 
 async def test_run_alerts_a_hindi_user_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     items = [
-        ITEM.format(title="दिल्ली में आज हल्की बारिश के आसार", slug="weather",
-                    date="Sat, 28 Nov 2026 07:00:00 +0530", lead="मौसम विभाग ने कहा।")
+        ITEM.format(
+            title="दिल्ली में आज हल्की बारिश के आसार",
+            slug="weather",
+            date="Sat, 28 Nov 2026 07:00:00 +0530",
+            lead="मौसम विभाग ने कहा।",
+        )
     ]
 
     async def feed(_request: web.Request) -> web.Response:
-        return web.Response(text=RSS.format(items="".join(items)),
-                            content_type="application/rss+xml")
+        return web.Response(
+            text=RSS.format(items="".join(items)), content_type="application/rss+xml"
+        )
 
     app = web.Application()
     app.router.add_get("/rss", feed)
@@ -83,8 +88,14 @@ async def test_run_alerts_a_hindi_user_and_stops_cleanly_on_sigterm(tmp_path: Pa
                 "PORT": str(port),
             }
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=tmp_path,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
             )
             try:
                 assert process.stdout is not None
@@ -96,10 +107,15 @@ async def test_run_alerts_a_hindi_user_and_stops_cleanly_on_sigterm(tmp_path: Pa
                 assert "ट्रैकिंग" in reply.plain_text
 
                 await asyncio.sleep(POLL_INTERVAL_S + 0.5)  # first poll took the backlog
-                items.insert(0, ITEM.format(
-                    title="टिकटॉक पर बैन जारी रहेगा, सरकार ने कहा- डेटा सुरक्षा से समझौता नहीं",
-                    slug="tiktok-ban", date="Sat, 28 Nov 2026 09:30:00 +0530",
-                    lead="सरकार ने साफ किया कि चीनी ऐप्स पर प्रतिबंध नहीं हटेगा।"))
+                items.insert(
+                    0,
+                    ITEM.format(
+                        title="टिकटॉक पर बैन जारी रहेगा, सरकार ने कहा- डेटा सुरक्षा से समझौता नहीं",
+                        slug="tiktok-ban",
+                        date="Sat, 28 Nov 2026 09:30:00 +0530",
+                        lead="सरकार ने साफ किया कि चीनी ऐप्स पर प्रतिबंध नहीं हटेगा।",
+                    ),
+                )
                 published = time.monotonic()
                 messages = await telegram.wait_for_messages(
                     2, chat_id=USER, timeout=POLL_INTERVAL_S + 10
@@ -113,7 +129,9 @@ async def test_run_alerts_a_hindi_user_and_stops_cleanly_on_sigterm(tmp_path: Pa
                     ready = await client.get("/readyz")
                     assert ready.status_code == 200, ready.text
                     metrics = (await client.get("/metrics")).text
-                    assert 'khabardar_alerts_total{platform="telegram",status="sent"} 1.0' in metrics
+                    assert (
+                        'khabardar_alerts_total{platform="telegram",status="sent"} 1.0' in metrics
+                    )
                     assert DEFAULT_TOKEN not in metrics
 
                 stopping = time.monotonic()

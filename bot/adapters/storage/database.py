@@ -10,7 +10,6 @@ or parameters), while bad values the caller passed (a naive datetime, a wrong ty
 from __future__ import annotations
 
 import asyncio
-
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager

@@ -32,11 +32,19 @@ ENGLISH = [
 ]
 
 
-async def _channel_with_30_stories(store: Store, platform: Platform, chat_id: str, clock) -> ChatRow:  # type: ignore[no-untyped-def]
+async def _channel_with_30_stories(
+    store: Store, platform: Platform, chat_id: str, clock
+) -> ChatRow:  # type: ignore[no-untyped-def]
     chat, _ = await store.chats.get_or_create(
-        platform, chat_id,
-        defaults=ChatDefaults(kind=ChatKind.CHANNEL, lang="hi", timezone="Asia/Kolkata",
-                              mode=DeliveryMode.DIGEST, digest_schedule="daily 09:00"),
+        platform,
+        chat_id,
+        defaults=ChatDefaults(
+            kind=ChatKind.CHANNEL,
+            lang="hi",
+            timezone="Asia/Kolkata",
+            mode=DeliveryMode.DIGEST,
+            digest_schedule="daily 09:00",
+        ),
     )
     subs = []
     for query in ("tiktok ban", "#hack", '"data leak"'):
@@ -47,17 +55,29 @@ async def _channel_with_30_stories(store: Store, platform: Platform, chat_id: st
     articles = []
     for n in range(30):
         template = (HINDI if n % 2 else ENGLISH)[n % 3]
-        articles.append(Article(
-            url=f"https://news.example/{platform}/{n}", title=template.format(n=n + 11),
-            source_name="खबर संवाद" if n % 2 else "Daily Ledger",
-            published_at=clock() - timedelta(minutes=5 * n), lang="hi" if n % 2 else "en",
-        ))
+        articles.append(
+            Article(
+                url=f"https://news.example/{platform}/{n}",
+                title=template.format(n=n + 11),
+                source_name="खबर संवाद" if n % 2 else "Daily Ledger",
+                published_at=clock() - timedelta(minutes=5 * n),
+                lang="hi" if n % 2 else "en",
+            )
+        )
     stored = await store.articles.insert_new(None, articles, fetched_at=clock())
-    await store.outbox.enqueue([
-        OutboxEntry(chat_id=chat.id, story_id=f"{platform}-{a.id}", article_id=a.id,
-                    subscription_ids=(subs[i % 3],), score=5.0 - i / 10, hold=True)
-        for i, a in enumerate(stored.new)
-    ])
+    await store.outbox.enqueue(
+        [
+            OutboxEntry(
+                chat_id=chat.id,
+                story_id=f"{platform}-{a.id}",
+                article_id=a.id,
+                subscription_ids=(subs[i % 3],),
+                score=5.0 - i / 10,
+                hold=True,
+            )
+            for i, a in enumerate(stored.new)
+        ]
+    )
     return chat
 
 
@@ -67,8 +87,12 @@ async def test_thirty_story_digest_through_telegram(store: Store, clock) -> None
     async with FakeTelegram() as telegram:
         telegram.add_chat(-1001234, type="channel", title="खबरदार चैनल", bot_is_admin=True)
         async with TelegramSender(DEFAULT_TOKEN, telegram.base_url) as sender:
-            service = DigestService(storage=store, outlets={Platform.TELEGRAM:
-                                    TelegramOutlet(sender)}, clock=clock, cap=30)
+            service = DigestService(
+                storage=store,
+                outlets={Platform.TELEGRAM: TelegramOutlet(sender)},
+                clock=clock,
+                cap=30,
+            )
             clock.now = datetime(2026, 11, 28, 3, 31, tzinfo=UTC)
             assert await service.run_scheduled(chat.id) == 30
             assert await service.run_scheduled(chat.id) == 0  # exactly once
@@ -92,8 +116,9 @@ async def test_thirty_story_digest_through_slack(store: Store, clock) -> None:  
     async with FakeSlack() as slack:
         slack.add_channel("C0NEWS", name="khabar")
         async with SlackSender(slack.token, slack.api_url) as sender:
-            service = DigestService(storage=store, outlets={Platform.SLACK: SlackOutlet(sender)},
-                                    clock=clock, cap=30)
+            service = DigestService(
+                storage=store, outlets={Platform.SLACK: SlackOutlet(sender)}, clock=clock, cap=30
+            )
             clock.now = datetime(2026, 11, 28, 3, 31, tzinfo=UTC)
             assert await service.run_scheduled(chat.id) == 30
         posted = slack.messages("C0NEWS")
