@@ -66,6 +66,15 @@ def test_cricket_ban_does_not_fire_ban_minus_cricket(lexicon: Lexicon) -> None:
     assert fires(lexicon, "ban -cricket", article("नेपाल में सभी भारतीय फ़िल्मों के प्रदर्शन पर रोक"))
 
 
+def test_a_players_ban_that_never_says_cricket_is_still_excluded(lexicon: Lexicon) -> None:
+    """`-cricket` covers the game's own words (bowler, wicket, बल्लेबाज …) via the lexicon."""
+    hindi = article("गेंद से छेड़छाड़ के दोषी बल्लेबाज पर एक साल का बैन")
+    english = article("Pakistan bowler banned for a year over suspect action")
+    for item in (hindi, english):
+        assert fires(lexicon, "ban", item)
+        assert not fires(lexicon, "ban -cricket", item)
+
+
 # --- cross-script and cross-language --------------------------------------------------------
 
 
