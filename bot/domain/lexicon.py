@@ -46,7 +46,20 @@ from bot.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TOPICS_PATH: Final = Path(__file__).resolve().parents[2] / "config" / "topics.toml"
+
+
+def _shipped_topics_path() -> Path:
+    """``config/topics.toml`` of a source checkout (editable install, ``make run``), else of
+    the working directory: an installed wheel (the Docker image) has no checkout around it,
+    and the image puts ``config/`` in its working directory."""
+    checkout = Path(__file__).resolve().parents[2] / "config" / "topics.toml"
+    if checkout.exists():
+        return checkout
+    here = Path.cwd() / "config" / "topics.toml"
+    return here if here.exists() else checkout
+
+
+DEFAULT_TOPICS_PATH: Final = _shipped_topics_path()
 _TOPIC_NAME: Final = regex.compile(r"^[\p{L}\p{M}\p{Nd}_]{1,40}$")
 _TOPIC_KEYS: Final = frozenset({"label", "aliases", "en", "hi", "replace"})
 _TOP_KEYS: Final = frozenset({"version", "never_phonetic", "topics"})
