@@ -17,7 +17,6 @@ import logging
 import os
 import secrets
 import signal
-import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -37,6 +36,7 @@ from bot.adapters.sources.config import ConfiguredSource, load_sources
 from bot.adapters.sources.fetcher import SourceFetcher
 from bot.adapters.sources.service_reader import FetchingProbe, FetchingReader
 from bot.adapters.storage.leadership import Duty, LeaderDuties, Leadership
+from bot.adapters.storage.liveness import Liveness, process_owner_name
 from bot.adapters.storage.migrate import upgrade_database
 from bot.adapters.storage.store import Store
 from bot.adapters.web.metrics import PrometheusTelemetry
@@ -220,11 +220,15 @@ class Runtime:
         self.duties: LeaderDuties | None = None
         self._digest_seen: dict[int, tuple[str, str]] = {}
         self._telegram_sending: asyncio.Task[None] | None = None
+        self._polling: asyncio.Task[Any] | None = None  # the poll tick running now, if any
+        # Sends the platform accepted but the database could not record yet, kept across
+        # delivery workers (the Telegram sender restarts when a database outage cost its lock).
+        self._unrecorded_sends: dict[int, tuple[str, datetime]] = {}
 
     # -- building ---------------------------------------------------------------------------
     async def build(self) -> None:
         settings = self.settings
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.owner = process_owner_name()
         self.telemetry = PrometheusTelemetry()
         if settings.database_url.startswith("sqlite"):
             self.lock = SingleProcessLock(settings.database_url)
@@ -245,6 +249,12 @@ class Runtime:
         self._closers.append(self.store.close)
         # Singleton duties (PostgreSQL advisory locks; on SQLite this process leads them all).
         self.leadership = Leadership(self.store.engine, scope=settings.database_schema or "public")
+        # This process's alive lock (PostgreSQL): if it dies, the others free its claims in
+        # seconds; closed first among the closers, once the claims were released.
+        self.liveness = Liveness(
+            self.store.engine, scope=settings.database_schema or "public", owner=self.owner
+        )
+        self._closers.insert(0, self.liveness.close)
         if self.owner == SQLITE_OWNER:
             outbox = await self.store.outbox.release_all(self.owner)
             polled = await self.store.sources.release_all(self.owner)
@@ -260,7 +270,10 @@ class Runtime:
             default_interval_s=settings.poll_interval_s,
             now=self.clock(),
         )
-        self.fetcher = SourceFetcher(allow_private=settings.allow_private_urls)
+        self.fetcher = SourceFetcher(
+            allow_private=settings.allow_private_urls,
+            allowed_networks=settings.allowed_network_list,
+        )
         self._closers.append(self.fetcher.aclose)
         self.tracking = TrackingIndex(MatchIndex(self.lexicon), load_query(self.lexicon))
         self.tracking.load(await self.store.subscriptions.list_all_active())
@@ -291,6 +304,7 @@ class Runtime:
             jobs=self.digest_jobs,
             grace=_seconds(settings.digest_grace_s),
             telemetry=self.telemetry,
+            take_back_claims=self.owner == SQLITE_OWNER,  # single process: claims are a dead run's
         )
         self.conversation = CommandService(
             storage=self.store,
@@ -316,6 +330,9 @@ class Runtime:
             clock=self.clock,
             owner=owner,
             telemetry=self.telemetry,
+            unrecorded=self._unrecorded_sends,
+            # The Telegram sender's claims follow its leadership lock, not this process's.
+            may_send=self.liveness.alive if owner == self.owner else None,
         )
 
     def _configured_sources(self) -> list[ConfiguredSource]:
@@ -378,9 +395,10 @@ class Runtime:
     async def start(self) -> str:
         """Start everything; returns the one-line start-up summary."""
         settings = self.settings
+        await self.liveness.start()  # the alive lock is held before anything is claimed
         self.scheduler.start()
         await self.poll.recover_unmatched()
-        self.scheduler.every("poll", self.poll.poll_due, seconds=POLL_TICK_S)
+        self.scheduler.every("poll", self._poll_due, seconds=POLL_TICK_S)
         for worker in self.workers.values():
             self._tasks.append(asyncio.create_task(worker.run(), name=f"deliver:{worker.platform}"))
         self.web = WebServer(telemetry=self.telemetry, checks=self._readiness_checks())
@@ -412,6 +430,17 @@ class Runtime:
             f"subscriptions={len(self.tracking)} http_port={port} "
             f"leading={','.join(self.duties.running) or 'none'}"
         )
+
+    async def _poll_due(self) -> None:
+        """The poll tick: nothing is claimed while the alive lock is lost (another process may
+        be taking this one's claims back); the running tick is known so a stop can let it end."""
+        if not self.liveness.alive():
+            return
+        self._polling = asyncio.current_task()
+        try:
+            await self.poll.poll_due()
+        finally:
+            self._polling = None
 
     # -- singleton duties -------------------------------------------------------------------
     def _duties(self) -> list[Duty]:
@@ -449,7 +478,9 @@ class Runtime:
 
     async def _resync_digests(self) -> None:
         """Schedules changed through another process: (re)schedule only those chats, so a
-        job about to fire is never replaced (a replaced cron job computes its next run anew)."""
+        job about to fire is never replaced (a replaced cron job computes its next run anew).
+        Also finishes digests whose claimer died (stale claims), e.g. a killed leader's."""
+        await self.digests.recover(retry_failed=False)
         for chat in await self.store.chats.list_active():
             seen = (chat.digest_schedule, chat.timezone)
             if self._digest_seen.get(chat.id) != seen:
@@ -614,7 +645,9 @@ class Runtime:
             worker.stop()
         if self.console_chat is not None:
             self.console_chat.stop()
-        tasks = [t for t in self._tasks if not t.done()]
+        # A poll in flight finishes too: releasing its claim first would let another process
+        # poll that source again at once.
+        tasks = [t for t in [*self._tasks, self._polling] if t is not None and not t.done()]
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_BUDGET_S / 2)
             for task in pending:

@@ -7,6 +7,7 @@ secrets (tokens, signing secrets, a database password) never appear in ``repr``,
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -88,6 +89,9 @@ class Settings(BaseSettings):
         300, ge=1, le=7 * 24 * 3600, validation_alias=_env("KHABARDAR_POLL_INTERVAL")
     )
     allow_private_urls: bool = Field(False, validation_alias=_env("KHABARDAR_ALLOW_PRIVATE_URLS"))
+    # Comma-separated networks (an intranet feed host) the SSRF guard lets through; all else
+    # private stays refused. Narrower than KHABARDAR_ALLOW_PRIVATE_URLS, which lifts the guard.
+    allowed_networks: str = Field("", validation_alias=_env("KHABARDAR_ALLOWED_NETWORKS"))
     timezone: str = Field("Asia/Kolkata", validation_alias=_env("KHABARDAR_TIMEZONE"))
     topics_file: Path | None = Field(None, validation_alias=_env("KHABARDAR_TOPICS"))
     operator_chat: str | None = Field(None, validation_alias=_env("KHABARDAR_OPERATOR_CHAT"))
@@ -128,6 +132,17 @@ class Settings(BaseSettings):
         if not str(info.data.get("database_url", "")).startswith("postgresql"):
             raise ValueError("needs a postgresql:// DATABASE_URL (SQLite has no schemas)")
         return value
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        networks = [part.strip() for part in value.split(",") if part.strip()]
+        for network in networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(f"{network!r} is not an IP network such as 10.20.0.0/16") from None
+        return ",".join(networks)
 
     @field_validator("telegram_api_base_url", "slack_api_url", "telegram_webhook_url")
     @classmethod
@@ -171,6 +186,11 @@ class Settings(BaseSettings):
     def database_url_display(self) -> str:
         """The database URL with any password masked, for logs and start-up lines."""
         return redact_url_password(self.database_url)
+
+    @property
+    def allowed_network_list(self) -> tuple[str, ...]:
+        """``KHABARDAR_ALLOWED_NETWORKS`` as the SSRF guard's ``allowed_networks``."""
+        return tuple(network for network in self.allowed_networks.split(",") if network)
 
     @property
     def telegram_enabled(self) -> bool:

@@ -2,7 +2,10 @@
 
 The services never see APScheduler: they give a name, a coroutine function and either a period
 (ticks such as "poll due sources") or cron fields in a time zone (digests). Jobs never overlap
-themselves, late ticks coalesce into one, and a job that raises is logged, not fatal.
+themselves, late ticks coalesce into one, and a job that raises is logged, not fatal: once, by
+us (APScheduler's own traceback and its "skipped: maximum number of running instances" warning,
+which a tick still running by design causes every second, are filtered out). A job failing
+because the database is unavailable is a one-line warning, not a traceback per tick.
 """
 
 from __future__ import annotations
@@ -17,7 +20,31 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.errors import StorageError
+
 log = logging.getLogger(__name__)
+
+_APSCHEDULER_REPEATS = (
+    ("apscheduler.scheduler", "maximum number of running instances reached"),
+    ("apscheduler.executors.default", "raised an exception"),  # ``_on_error`` reports it
+)
+
+
+class _DropRepeats(logging.Filter):
+    def __init__(self, fragment: str) -> None:
+        super().__init__()
+        self.fragment = fragment
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.fragment not in str(record.msg)
+
+
+def _quiet_apscheduler() -> None:
+    for name, fragment in _APSCHEDULER_REPEATS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _DropRepeats) for f in logger.filters):
+            logger.addFilter(_DropRepeats(fragment))
+
 
 JobFunction = Callable[[], Awaitable[object]]
 
@@ -28,6 +55,7 @@ class Scheduler:
     def __init__(self) -> None:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.add_listener(self._on_error, EVENT_JOB_ERROR)
+        _quiet_apscheduler()
 
     @property
     def running(self) -> bool:
@@ -104,6 +132,12 @@ class Scheduler:
     def _on_error(event: JobExecutionEvent) -> None:
         if isinstance(event.exception, asyncio.CancelledError):
             return  # a job cut short by shutdown is not a failure
+        if isinstance(event.exception, StorageError):  # the database is away: retried next tick
+            log.warning(
+                "scheduled job failed: database unavailable",
+                extra={"job": event.job_id, "error": str(event.exception)},
+            )
+            return
         log.error(
             "scheduled job failed",
             exc_info=(type(event.exception), event.exception, event.exception.__traceback__),

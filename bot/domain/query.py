@@ -692,7 +692,10 @@ def node_from_json(data: Any, *, depth: int = 0) -> Node:
 def canonical(node: Node) -> str:
     """Order-insensitive normalised rendering of a query."""
     if isinstance(node, Word):
-        return " ".join(token_norms(node.text))
+        norms = token_norms(node.text)
+        # "in-app", "U.S." are several words matched side by side, i.e. a phrase: written as
+        # one, so "ban-tiktok" is not taken for "tiktok ban" and the form parses back to itself.
+        return " ".join(norms) if len(norms) == 1 else '"' + " ".join(norms) + '"'
     if isinstance(node, Phrase):
         return '"' + " ".join(token_norms(node.text)) + '"'
     if isinstance(node, TopicRef):

@@ -12,6 +12,10 @@ A row is marked sent only after the platform confirmed it. The one window for a 
 crash after the platform accepted a message and before ``mark_sent`` committed: the row is then
 sent again after the restart. So a crash can duplicate at most the sends in flight at that
 moment (one per chat, at most ``DeliveryPolicy.concurrency``), and never loses one.
+
+While the database is unavailable the worker keeps running: it waits and tries again (one
+warning, no traceback), remembers the sends it could not record and records them before
+anything else once the database is back, then takes back its own claims left mid-way.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ log = logging.getLogger(__name__)
 
 AUTH_FAILURE_PAUSE_S = 60.0
 MARK_SENT_ATTEMPTS = 6
+STORAGE_RETRY_MAX_S = 5.0  # the longest wait between tries while the database is away
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +102,8 @@ class DeliveryWorker:
         telemetry: Telemetry | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        unrecorded: dict[int, tuple[str, datetime]] | None = None,
+        may_send: Callable[[], bool] | None = None,
     ) -> None:
         self._storage = storage
         self._outlet = outlet
@@ -111,6 +118,15 @@ class DeliveryWorker:
         self._stopping = asyncio.Event()
         self._queues: dict[int, deque[AlertDelivery]] = {}
         self._alerted: set[int] = set()
+        # Sent (the platform has them) but not recorded: outbox id → (message id, sent at).
+        # Passed in so it outlives this worker (a sender restarted after a lost leadership).
+        self._unrecorded = unrecorded if unrecorded is not None else {}
+        self._storage_failed = False  # claims of ours may be left mid-way: take them back
+        # False while this process's alive lock is lost (storage.liveness): other processes may
+        # take its claims then, so nothing is claimed or sent; the claims left are taken back
+        # (``release_all``, owner-checked) once it is true again.
+        self._may_send = may_send or (lambda: True)
+        self._fenced = False
 
     @property
     def platform(self) -> Platform:
@@ -125,19 +141,65 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run(self) -> None:
-        """Deliver until ``stop()``; in-flight sends finish, unsent claims are released."""
+        """Deliver until ``stop()``; in-flight sends finish, unsent claims are released.
+
+        A database failure never ends the loop: it waits (longer each time, up to
+        ``STORAGE_RETRY_MAX_S``) and tries again."""
+        wait = self._policy.idle_poll_s
         try:
             while not self._stopping.is_set():
-                sent = await self.drain_once()
+                try:
+                    await self._recover_from_storage_failure()
+                    sent = await self.drain_once()
+                except StorageError as exc:
+                    if not self._storage_failed:
+                        log.warning("delivery waits for the database", extra={"error": str(exc)})
+                    self._storage_failed = True
+                    await self._pause(self._stopping, wait)  # new rows cannot be claimed now
+                    wait = min(wait * 2, STORAGE_RETRY_MAX_S)
+                    continue
+                wait = self._policy.idle_poll_s
                 if sent == 0 and not self._stopping.is_set():
                     self._wake.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self._policy.idle_poll_s)
+                    await self._pause(self._wake, self._policy.idle_poll_s)
         finally:
-            await self._storage.outbox.release_all(self._owner)
+            try:
+                await self._record_unrecorded()
+                await self._storage.outbox.release_all(self._owner)
+            except StorageError as exc:
+                log.warning("claims not released: database unavailable", extra={"error": str(exc)})
+
+    @staticmethod
+    async def _pause(until: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(until.wait(), seconds)
+
+    async def _recover_from_storage_failure(self) -> None:
+        """After a database failure: record the sends left unrecorded first (so they are not
+        sent again), then take back our claims left mid-way (else they wait for the lease)."""
+        await self._record_unrecorded()
+        if self._storage_failed:
+            released = await self._storage.outbox.release_all(self._owner)
+            self._storage_failed = False
+            log.info("delivery resumed: the database is back", extra={"released": released})
+
+    async def _record_unrecorded(self) -> None:
+        for outbox_id, (message_id, sent_at) in list(self._unrecorded.items()):
+            await self._storage.outbox.mark_sent(
+                outbox_id, platform_message_id=message_id, sent_at=sent_at
+            )
+            self._unrecorded.pop(outbox_id, None)
+            log.info("recorded a send made during a database outage", extra={"outbox": outbox_id})
 
     async def drain_once(self) -> int:
         """Claim what is due and send it all (paced); returns how many rows were handled."""
+        if not self._may_send():
+            self._fenced = True
+            return 0
+        if self._fenced:
+            released = await self._storage.outbox.release_all(self._owner)
+            self._fenced = False
+            log.info("delivery resumed: alive again", extra={"released": released})
         rows = await self._storage.outbox.claim_pending(
             platform=self.platform,
             now=self._clock(),
@@ -210,7 +272,7 @@ class DeliveryWorker:
                 in_ring.add(chat_id)
 
         while not self._stopping.is_set():
-            if not ring and not in_flight:
+            if (not ring and not in_flight) or self._fenced:
                 break
             now = self._monotonic()
             next_free: float | None = None
@@ -264,6 +326,8 @@ class DeliveryWorker:
                 stopping.cancel()
         if in_flight:
             await asyncio.gather(*in_flight, return_exceptions=True)
+        if self._fenced:  # not ours for sure any more: left to the sweeper or release_all
+            queues.clear()
         for queue in queues.values():  # stopping: give back what was not attempted
             for delivery in queue:
                 await self._storage.outbox.release_lease(delivery.row.id)
@@ -274,6 +338,9 @@ class DeliveryWorker:
         return f"{chat.platform}:{chat.platform_chat_id}"
 
     async def _send_one(self, delivery: AlertDelivery) -> None:
+        if not self._may_send():  # checked at the last moment before the platform sees it
+            self._fenced = True
+            return
         try:
             sent = await self._outlet.send_alert(delivery)
         except DeliveryError as exc:
@@ -286,6 +353,9 @@ class DeliveryWorker:
         await self._confirmed(delivery, sent)
 
     async def _send_fold(self, chat: ChatRow, deliveries: list[AlertDelivery]) -> None:
+        if not self._may_send():
+            self._fenced = True
+            return
         try:
             sent = await self._outlet.send_fold(chat, deliveries)
         except DeliveryError as exc:
@@ -307,19 +377,27 @@ class DeliveryWorker:
 
     async def _confirmed(self, delivery: AlertDelivery, sent: SentMessage) -> None:
         now = self._clock()
+        # Remembered until recorded: a database failure, or this task being cancelled by a
+        # stop, leaves it to be recorded first once the database is back, not sent again.
+        self._unrecorded[delivery.row.id] = (sent.platform_message_id, now)
         for attempt in range(MARK_SENT_ATTEMPTS):
             try:
                 await self._storage.outbox.mark_sent(
                     delivery.row.id, platform_message_id=sent.platform_message_id, sent_at=now
                 )
                 break
-            except StorageError:
+            except StorageError as exc:
                 # The platform has the message: recording it matters more than anything else
                 # here, since an unrecorded send is sent again once its lease expires.
                 if attempt == MARK_SENT_ATTEMPTS - 1:
-                    log.exception("sent but not recorded", extra={"outbox": delivery.row.id})
+                    log.warning(
+                        "sent but not recorded yet: recorded once the database is back",
+                        extra={"outbox": delivery.row.id, "error": str(exc)},
+                    )
+                    self._storage_failed = True
                     return
                 await asyncio.sleep(0.2 * 2**attempt)
+        self._unrecorded.pop(delivery.row.id, None)
         self._alerted.update(delivery.row.subscription_ids)  # stamped once per drain
         self._telemetry.alert_finished(
             platform=self.platform, status="sent", latency_s=self._latency(delivery, now)

@@ -8,11 +8,16 @@ down is sent on start-up when still within the grace window; otherwise its stori
 held and go into the next one (nothing is lost).
 
 The duplicate window: a crash after the platform accepted the digest and before it was marked
-sent makes the recovery send it again (``recover`` retakes digests left ``claimed``).
+sent makes the recovery send it again (``recover`` retakes digests left ``claimed``). A claim left
+by a crash is retaken at once when the process knows it is the only one (SQLite: the first
+``start`` takes back every claim), otherwise once it is ``stale_after`` old (``recover`` also runs
+periodically in the digest leader). Sends are limited to a few at a time, so a whole deployment's
+09:00 digests do not run into the platform's flood control at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -32,7 +37,7 @@ from bot.domain.schedule import (
 )
 from bot.errors import DeliveryError
 from bot.services.cards_for_chats import digest_entry
-from bot.services.ports import ChatRow, DigestRow, Storage
+from bot.services.ports import ChatRow, DigestRow, DigestStatus, Storage
 from bot.services.telemetry import NullTelemetry, Telemetry
 
 log = logging.getLogger(__name__)
@@ -78,6 +83,8 @@ class DigestService:
         cap: int = 20,
         stale_after: timedelta = timedelta(minutes=10),
         telemetry: Telemetry | None = None,
+        take_back_claims: bool = False,
+        send_concurrency: int = 4,
     ) -> None:
         self._storage = storage
         self._outlets = outlets
@@ -87,6 +94,10 @@ class DigestService:
         self._cap = cap
         self._stale_after = stale_after
         self._telemetry = telemetry or NullTelemetry()
+        # True when no other process can hold a claim (SQLite): every claim found at the first
+        # start was left by a run that died, so it is retaken without waiting ``stale_after``.
+        self._take_back_claims = take_back_claims
+        self._sending = asyncio.Semaphore(send_concurrency)
 
     # -- scheduling -------------------------------------------------------------------------
     async def reschedule(self, chat: ChatRow) -> None:
@@ -114,7 +125,8 @@ class DigestService:
         chats = [c for c in await self._storage.chats.list_active() if c.platform in self._outlets]
         for chat in chats:
             await self.reschedule(chat)
-        await self.recover()
+        take_back, self._take_back_claims = self._take_back_claims, False
+        await self.recover(everything=take_back)
         now = self._clock()
         for chat in chats:
             setting = _setting(chat)
@@ -128,15 +140,20 @@ class DigestService:
                 log.info("sending a missed digest", extra={"chat": chat.id})
                 await self._deliver(chat, period.start, period.end, _card_kind(setting))
 
-    async def recover(self) -> int:
-        """Finish digests whose claimer died mid-way (claimed long ago, never sent)."""
+    async def recover(self, *, everything: bool = False, retry_failed: bool = True) -> int:
+        """Finish digests whose claimer died mid-way (claimed long ago, never sent).
+
+        ``everything``: also those claimed just now — only when no other process can be
+        sending them (a single-process database at start-up). ``retry_failed``: also digests
+        the platform refused (the periodic run leaves those to the next start)."""
         now = self._clock()
+        stale_before = now if everything else now - self._stale_after
         done = 0
-        for digest in await self._storage.digests.list_unsent(
-            claimed_before=now - self._stale_after
-        ):
+        for digest in await self._storage.digests.list_unsent(claimed_before=stale_before):
+            if digest.status is not DigestStatus.CLAIMED and not retry_failed:
+                continue
             if not await self._storage.digests.retake_stale(
-                digest.id, now=now, stale_before=now - self._stale_after
+                digest.id, now=now, stale_before=stale_before
             ):
                 continue
             chat = await self._storage.chats.get(digest.chat_id)
@@ -213,7 +230,8 @@ class DigestService:
             await self._storage.digests.mark_failed(digest.id, error="platform not running")
             return 0
         try:
-            message_ids = await outlet.send_digest(chat, card)
+            async with self._sending:
+                message_ids = await outlet.send_digest(chat, card)
         except DeliveryError as exc:
             await self._storage.digests.mark_failed(digest.id, error=str(exc)[:500])
             self._telemetry.digest_finished(status="failed")

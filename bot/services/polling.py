@@ -19,7 +19,7 @@ from typing import Protocol
 
 from bot.domain.models import Article
 from bot.domain.source_policy import next_poll_after_failure, should_pause
-from bot.errors import SourceError
+from bot.errors import SourceError, StorageError
 from bot.services.ports import SourceRow, Storage, StoredArticle
 from bot.services.telemetry import NullTelemetry, Telemetry
 
@@ -110,13 +110,20 @@ class PollService:
         self._pause_after = pause_after_failures
         self._jitter = interval_jitter
         self._rng = rng or random.Random()
+        self._claims_left = False  # a release failed while the database was away
 
     async def poll_due(self) -> PollSummary:
         """Poll every source that is due now (in batches), concurrently and politely.
 
-        Articles a failed earlier run stored but did not match are finished first."""
+        Articles a failed earlier run stored but did not match are finished first. While the
+        database is unavailable the tick does nothing but say so (one warning, no traceback);
+        what it could not record is done again once the database is back."""
         try:
+            await self._release_leftovers()
             await self.recover_unmatched()
+        except StorageError as exc:
+            log.warning("polling waits for the database", extra={"error": str(exc)})
+            return PollSummary()
         except Exception:
             log.exception("matching stored articles failed; will retry on the next tick")
         total = PollSummary()
@@ -147,14 +154,30 @@ class PollService:
             await self._sink.process(pending)
             done += len(pending)
 
+    async def _release_leftovers(self) -> None:
+        """Release claims whose release failed while the database was away (else the source
+        would wait for its lease to expire: minutes without polling). Only ours, by owner, and
+        only between ticks, when none of ours is in use (ticks never overlap)."""
+        if self._claims_left:
+            await self._storage.sources.release_all(self._owner)
+            self._claims_left = False
+
     async def _poll_guarded(self, source: SourceRow) -> _Result:
         async with self._concurrency:
             try:
                 return await self._poll(source)
+            except StorageError as exc:  # the database went away mid-poll: read it again later
+                log.warning(
+                    "poll interrupted: database unavailable",
+                    extra={"source": source.url, "error": str(exc)},
+                )
             except Exception:  # a bug must not stop the other sources or keep the lease
                 log.exception("poll crashed", extra={"source": source.url})
+            try:
                 await self._storage.sources.release(source.id)
-                return _Result(failed=True)
+            except StorageError:
+                self._claims_left = True
+            return _Result(failed=True)
 
     async def _poll(self, source: SourceRow) -> _Result:
         started = self._clock()

@@ -6,7 +6,9 @@ to the platform sender, which maps platform answers into the project's delivery 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from bot.adapters.console.chat import ConsoleOutput
@@ -14,9 +16,30 @@ from bot.domain.cards import DigestCard
 from bot.domain.models import Platform
 from bot.domain.outgoing import SentMessage, SlackMessage, TelegramMessage
 from bot.domain.render import console_text, slack_blocks, telegram_html
+from bot.errors import RetryLater
 from bot.services.cards_for_chats import alert_card, backlog_fold, digest_entry
 from bot.services.delivery import AlertDelivery
 from bot.services.ports import ChatRow
+
+DIGEST_PAGE_ATTEMPTS = 5
+DIGEST_FLOOD_WAIT_MAX_S = 120.0
+
+
+async def _digest_page(send: Callable[[], Awaitable[SentMessage]]) -> SentMessage:
+    """Send one page of a digest, waiting out flood control (429) and sending that page again.
+
+    Digests bypass the delivery worker's pacer, so many chats' digests at once can meet the
+    platform's rate limit; retrying the page (not the digest) never repeats pages already sent.
+    """
+    for attempt in range(DIGEST_PAGE_ATTEMPTS):
+        try:
+            return await send()
+        except RetryLater as exc:
+            last = attempt == DIGEST_PAGE_ATTEMPTS - 1
+            if last or exc.retry_after > DIGEST_FLOOD_WAIT_MAX_S:
+                raise
+            await asyncio.sleep(exc.retry_after)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _TelegramSending(Protocol):
@@ -71,7 +94,9 @@ class TelegramOutlet:
     async def send_digest(self, chat: ChatRow, card: DigestCard) -> list[str]:
         ids = []
         for message in telegram_html.render_digest(card):
-            sent = await self._sender.send(chat.platform_chat_id, message)
+            sent = await _digest_page(
+                functools.partial(self._sender.send, chat.platform_chat_id, message)
+            )
             ids.append(sent.platform_message_id)
         return ids
 
@@ -97,8 +122,13 @@ class SlackOutlet:
         """The first message in the channel, the rest in its thread."""
         ids: list[str] = []
         for message in slack_blocks.render_digest(card):
-            sent = await self._sender.send(
-                chat.platform_chat_id, message, thread_ts=ids[0] if ids else None
+            sent = await _digest_page(
+                functools.partial(
+                    self._sender.send,
+                    chat.platform_chat_id,
+                    message,
+                    thread_ts=ids[0] if ids else None,
+                )
             )
             ids.append(sent.platform_message_id)
         return ids

@@ -8,6 +8,7 @@ clear ``ParseError`` or skips the bad item, never a crash.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,9 @@ from bot.adapters.sources.entries import FeedEntry, ParsedFeed
 from bot.errors import ParseError
 
 _JSON_TYPES = ("application/feed+json", "application/json", "text/json")
+# JSON can escape half a surrogate pair ("\\ud800"); such a string cannot be encoded as UTF-8,
+# so one bad item would make storing the whole batch fail, poll after poll.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def looks_like_json(body: bytes, content_type: str) -> bool:
@@ -94,7 +98,7 @@ def _date_text(value: object) -> str | None:
 
 def _text(value: object) -> str | None:
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return _LONE_SURROGATE.sub("\ufffd", value.strip())
     return None
 
 

@@ -77,6 +77,7 @@ _UPDATED_LINE = re.compile(
 _WESTERN_CHARSETS = frozenset(
     {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 )
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
 _MAX_SUMMARY_CHARS = 2_000
 _MIN_ARTICLE_TEXT = 300
 
@@ -144,9 +145,12 @@ def _header_charset(content_type: str) -> str | None:
 
 
 def parse_html_tree(text: str) -> lxml.html.HtmlElement:
-    """Parse page text; ``ParseError`` for a document lxml cannot read at all."""
+    """Parse page text; ``ParseError`` for a document lxml cannot read at all.
+
+    An XHTML page's ``<?xml … encoding=…?>`` is dropped first: the text is decoded already, and
+    lxml refuses a ``str`` that still declares an encoding."""
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"not a readable HTML page: {exc}", kind="parse") from None
     return tree

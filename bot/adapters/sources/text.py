@@ -31,6 +31,8 @@ _DROPPED_ELEMENTS = ("script", "style", "noscript", "template", "iframe")
 _BLOCK_BREAKS = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.IGNORECASE)
 # Zero-width and bidi controls that break matching but carry no meaning in news text.
 _INVISIBLE_MARKS = ("\u200b", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad")
+# Characters XML (and so lxml's tree) cannot hold: C0 controls but tab/newline/CR, U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 DEFAULT_TITLE_CHARS = 500
 DEFAULT_SUMMARY_CHARS = 2_000
@@ -166,16 +168,29 @@ def _strip_markup(text: str) -> str:
 
 def _strip_with_lxml(text: str) -> str:
     try:
-        root = lxml.html.fragment_fromstring(text, create_parent="div")
-    except (etree.ParserError, ValueError):
+        root = _fragment_without_dropped(text)
+    except ValueError:
+        # drop_tree re-sets the neighbouring text, which lxml checks as XML: a NUL or U+FFFF
+        # the HTML parser let through fails there (a JSON Feed can carry both). They mean
+        # nothing in news text: without them, the markup is stripped as usual.
+        try:
+            root = _fragment_without_dropped(_NOT_XML.sub("", text))
+        except (etree.ParserError, ValueError):
+            return _TAG.sub(" ", text)
+    except etree.ParserError:
         return _TAG.sub(" ", text)
+    # text_content() returns decoded text; re-escape "&" and "<" so the caller's single
+    # decode step does not decode twice.
+    return html.escape(root.text_content(), quote=False)
+
+
+def _fragment_without_dropped(text: str) -> lxml.html.HtmlElement:
+    root = lxml.html.fragment_fromstring(text, create_parent="div")
     for element in list(root.iter(*_DROPPED_ELEMENTS)):
         element.drop_tree()
     for comment in list(root.iter(etree.Comment)):
         comment.drop_tree()
-    # text_content() returns decoded text; re-escape "&" and "<" so the caller's single
-    # decode step does not decode twice.
-    return html.escape(root.text_content(), quote=False)
+    return root
 
 
 # --- language by script -------------------------------------------------------------------

@@ -26,7 +26,7 @@ from bot.domain.lexicon import DEFAULT_TOPICS_PATH, load_lexicon
 from bot.domain.models import Platform
 from bot.domain.query import parse_query
 from bot.services.ports import ChatDefaults, NewSubscription
-from tests.reliability.service_harness import RSS, rss_item
+from tests.reliability.service_harness import RSS, ServiceProcess, free_port, rss_item
 
 QUERY = "डेटा लीक"
 SOURCES_PER_PORT = 5
@@ -188,6 +188,19 @@ class ClusterDatabase:
 
     async def aclose(self) -> None:
         await self.engine.dispose()
+
+
+async def start_service(service: ServiceProcess) -> None:
+    """Start a ``khabardar run``; the HTTP port ``free_port`` chose may have been taken by
+    another program since (test suites run side by side): then start again on a new port."""
+    for attempt in range(3):
+        try:
+            await service.start()
+            return
+        except AssertionError as exc:
+            if "address already in use" not in str(exc).lower() or attempt == 2:
+                raise
+            service.env["PORT"] = str(free_port())
 
 
 def gaps(times: list[float]) -> list[float]:
