@@ -433,14 +433,14 @@ class Runtime:
 
     async def _poll_due(self) -> None:
         """The poll tick: nothing is claimed while the alive lock is lost (another process may
-        be taking this one's claims back); the running tick is known so a stop can let it end."""
+        be taking this one's claims back). The polls run in their own task, shielded: the
+        scheduler's shutdown cancels running jobs, and a poll cut short there had its claim
+        released by ``stop`` and the source polled again at once by another process; ``stop``
+        waits for this task instead."""
         if not self.liveness.alive():
             return
-        self._polling = asyncio.current_task()
-        try:
-            await self.poll.poll_due()
-        finally:
-            self._polling = None
+        self._polling = asyncio.ensure_future(self.poll.poll_due())
+        await asyncio.shield(self._polling)
 
     # -- singleton duties -------------------------------------------------------------------
     def _duties(self) -> list[Duty]:

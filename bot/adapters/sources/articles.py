@@ -39,6 +39,11 @@ _MAX_GUID_CHARS = 1_000
 # Already canonical: lower-case host, no default port, plain path, no query, no fragment.
 _CANONICAL = re.compile(r"^https?://[a-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9_.~!=:,%/-]*)?$")
 _TRACKING_ONLY = re.compile(r"^(?:(?:utm_[A-Za-z_]+|fbclid|gclid|dclid|msclkid|yclid)=[^&]*&?)+$")
+# Never in a usable URL: PostgreSQL cannot store a NUL, and a space means a broken link.
+_UNSAFE_URL_CHAR = re.compile(r"[\s\x00-\x1f\x7f]")
+# Dropped from guids, which are stored as given: controls (PostgreSQL cannot store a NUL) and
+# half a surrogate pair (not encodable as UTF-8).
+_UNSTORABLE_IN_ID = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,7 +78,20 @@ def canonical_url(url: str, *, base: str = "") -> str | None:
         normalised = courlan.normalize_url(candidate)
     except (ValueError, UnicodeError):
         return None
-    return normalised if normalised.startswith(("http://", "https://")) else None
+    return normalised if _usable(normalised) else None
+
+
+def _usable(url: str) -> bool:
+    """An http(s) URL with a host that ``urlsplit`` can read, without spaces or controls
+    (``https://?…`` normalises to a bare ``https://``; ``http://[::1`` has no valid host)."""
+    if _UNSAFE_URL_CHAR.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        _port = parts.port  # raises for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _absolute(url: str, base: str) -> str | None:
@@ -174,7 +192,7 @@ def article_from_entry(
     body = clean_block_text(entry.content, max_chars=DEFAULT_BODY_CHARS) if entry.content else ""
     title = clean_text(entry.title, max_chars=DEFAULT_TITLE_CHARS)
     if not title:
-        title = truncate(summary or body, 120)
+        title = truncate(summary or body.replace("\n", " "), 120)
     if not title:
         return None
     if not summary and body:
@@ -188,7 +206,7 @@ def article_from_entry(
         published_at=published,
         lang=detect_language(sample, hints=(options.lang, entry.lang, feed.lang)),
         # Without a guid the raw link identifies the item (as fastfeedparser reports it).
-        guid=(entry.guid or entry.link or "")[:_MAX_GUID_CHARS] or None,
+        guid=_UNSTORABLE_IN_ID.sub("", entry.guid or entry.link or "")[:_MAX_GUID_CHARS] or None,
         source_url=options.source_url,
         source_name=name,
         author=clean_text(entry.author, max_chars=200) or None,
@@ -209,6 +227,6 @@ def _base_url(*candidates: str | None) -> str:
 def canonical_image(url: str | None, *, base: str = "") -> str | None:
     """An absolute http(s) picture URL (query kept: image CDNs put sizes there)."""
     absolute = _absolute(url, base) if url else None
-    if absolute and absolute.lower().startswith(_HTTP) and len(absolute) <= _MAX_URL_CHARS:
+    if absolute and len(absolute) <= _MAX_URL_CHARS and _usable(absolute):
         return absolute
     return None

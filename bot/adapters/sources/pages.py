@@ -78,6 +78,9 @@ _WESTERN_CHARSETS = frozenset(
     {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 )
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
+# Characters no HTML text holds and lxml's tree refuses when it re-sets text (``drop_tree``
+# raises ValueError on them): C0 controls but tab/newline/CR, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_SUMMARY_CHARS = 2_000
 _MIN_ARTICLE_TEXT = 300
 
@@ -148,7 +151,9 @@ def parse_html_tree(text: str) -> lxml.html.HtmlElement:
     """Parse page text; ``ParseError`` for a document lxml cannot read at all.
 
     An XHTML page's ``<?xml … encoding=…?>`` is dropped first: the text is decoded already, and
-    lxml refuses a ``str`` that still declares an encoding."""
+    lxml refuses a ``str`` that still declares an encoding. So are control characters."""
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("", text)
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError) as exc:
@@ -165,8 +170,8 @@ def discover_feeds(tree: lxml.html.HtmlElement, *, base_url: str) -> tuple[str, 
         kind = (link.get("type") or "").split(";")[0].strip().lower()
         href = (link.get("href") or "").strip()
         if "alternate" in rel and kind in FEED_TYPES and href:
-            absolute = urljoin(base, href) if base else href
-            if absolute not in found:
+            absolute = _join(base, href)
+            if absolute and absolute not in found:
                 found.append(absolute)
     return tuple(found)
 
@@ -256,8 +261,16 @@ def _document_base(tree: lxml.html.HtmlElement, url: str) -> str:
     for base in tree.iter("base"):
         href = (base.get("href") or "").strip()
         if href:
-            return urljoin(url, href) if url else href
+            return _join(url, href) or url
     return url
+
+
+def _join(base: str, href: str) -> str | None:
+    """``urljoin``, or None for a link urllib cannot read (``http://[::1`` raises)."""
+    try:
+        return urljoin(base, href) if base else href
+    except ValueError:
+        return None
 
 
 def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
@@ -419,10 +432,10 @@ def _published(
 def _canonical(tree: lxml.html.HtmlElement, base: str, meta: Mapping[str, str]) -> str | None:
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
-            return urljoin(base, link.get("href", "").strip()) if base else link.get("href")
+            return _join(base, link.get("href", "").strip())
     og_url = meta.get("og:url")
     if og_url:
-        return urljoin(base, og_url) if base else og_url
+        return _join(base, og_url)
     return None
 
 
@@ -466,5 +479,5 @@ def _image(
     )
     if not image:
         return None
-    absolute = urljoin(base, image.strip()) if base else image.strip()
-    return absolute if absolute.startswith(("http://", "https://")) else None
+    absolute = _join(base, image.strip())
+    return absolute if absolute and absolute.startswith(("http://", "https://")) else None

@@ -33,6 +33,9 @@ _BLOCK_BREAKS = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.IGNOR
 _INVISIBLE_MARKS = ("\u200b", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad")
 # Characters XML (and so lxml's tree) cannot hold: C0 controls but tab/newline/CR, U+FFFE/F.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What no stored text may hold: those, and half a surrogate pair (JSON, e.g. a page's JSON-LD,
+# can escape one as "\\ud800"; it cannot be encoded as UTF-8, so the batch would not store).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 DEFAULT_TITLE_CHARS = 500
 DEFAULT_SUMMARY_CHARS = 2_000
@@ -56,6 +59,8 @@ def clean_text(value: str | None, *, max_chars: int = DEFAULT_SUMMARY_CHARS) -> 
         text = html.unescape(text)
     if "<" in text and _TAG.search(text):
         text = _strip_markup(text)
+    if _UNSTORABLE.search(text):  # C0 controls mean nothing here; PostgreSQL cannot store NUL
+        text = _UNSTORABLE.sub(_stand_in, text)
     if text.isascii():
         return truncate(" ".join(text.split()), max_chars)
     for mark in _INVISIBLE_MARKS:
@@ -113,6 +118,10 @@ def clean_block_text(value: str | None, *, max_chars: int = DEFAULT_BODY_CHARS) 
     marked = _BLOCK_BREAKS.sub(lambda m: m.group(0) + "\n", raw)
     lines = (clean_text(line, max_chars=max_chars) for line in marked.split("\n"))
     return truncate("\n".join(line for line in lines if line), max_chars)
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    return "\ufffd" if "\ud800" <= match.group(0) <= "\udfff" else " "
 
 
 # UTF-8 read as Latin-1/windows-1252 ("â€¦" for "…"), and windows-1252 code points sent as

@@ -303,15 +303,17 @@ class Liveness:
             self._timeout,
         )
         freed = result.one()
-        log.warning(
-            "took over the claims of a dead process",
-            extra={
-                "owner": owner,
-                "alerts": int(freed.alerts),
-                "sources": int(freed.sources),
-                "dead_for_s": round(waited_s, 1),
-            },
-        )
+        alerts, sources = int(freed.alerts), int(freed.sources)
+        if alerts or sources:  # else it stopped cleanly meanwhile: nothing was left behind
+            log.warning(
+                "took over the claims of a dead process",
+                extra={
+                    "owner": owner,
+                    "alerts": alerts,
+                    "sources": sources,
+                    "dead_for_s": round(waited_s, 1),
+                },
+            )
         await self._query_scalar(
             connection, text("SELECT pg_advisory_unlock(:k1, :k2)"), {"k1": key[0], "k2": key[1]}
         )
