@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import hashlib
 import logging
 import os
@@ -219,7 +220,7 @@ class Runtime:
         self.digest_jobs = LeaderCronJobs(self.scheduler)
         self.duties: LeaderDuties | None = None
         self._digest_seen: dict[int, tuple[str, str]] = {}
-        self._telegram_sending: asyncio.Task[None] | None = None
+        self._sending: dict[Platform, asyncio.Task[None]] = {}  # the sender duties held here
         self._polling: asyncio.Task[Any] | None = None  # the poll tick running now, if any
         # Sends the platform accepted but the database could not record yet, kept across
         # delivery workers (the Telegram sender restarts when a database outage cost its lock).
@@ -319,7 +320,7 @@ class Runtime:
             canonical_url=canonical_url,
         )
         for platform, outlet in outlets.items():
-            if platform is not Platform.TELEGRAM:  # the Telegram sender is a singleton duty
+            if platform is Platform.CONSOLE:  # chat platforms' senders are singleton duties
                 self.workers[platform] = self._delivery_worker(outlet, owner=self.owner)
 
     def _delivery_worker(self, outlet: Any, *, owner: str) -> DeliveryWorker:
@@ -331,7 +332,7 @@ class Runtime:
             owner=owner,
             telemetry=self.telemetry,
             unrecorded=self._unrecorded_sends,
-            # The Telegram sender's claims follow its leadership lock, not this process's.
+            # A chat platform's sender claims follow its leadership lock, not this process's.
             may_send=self.liveness.alive if owner == self.owner else None,
         )
 
@@ -444,19 +445,16 @@ class Runtime:
 
     # -- singleton duties -------------------------------------------------------------------
     def _duties(self) -> list[Duty]:
-        """What only one process of a deployment may do, each under its own lock."""
+        """What only one process of a deployment may do, each under its own lock.
+
+        Each chat platform has one sender per bot token: its pacer is the only thing that
+        keeps a deployment under the platform's rate limits (Telegram's 30 messages/s, Slack's
+        1 message/s per channel), and a pacer per process would multiply them."""
         duties = [Duty(name="digests", start=self._start_digests, stop=self._stop_digests)]
         token = self.settings.telegram_bot_token
         if token is not None:
             bot = bot_id(token.get_secret_value())
-            self._sender_owner = f"telegram-sender:{bot}"
-            duties.append(
-                Duty(
-                    name=self._sender_owner,
-                    start=self._start_telegram_sender,
-                    stop=self._stop_telegram_sender,
-                )
-            )
+            duties.append(self._sender_duty(Platform.TELEGRAM, f"telegram-sender:{bot}"))
             if self.settings.telegram_webhook_url is None:
                 duties.append(
                     Duty(
@@ -465,7 +463,18 @@ class Runtime:
                         stop=self._stop_telegram_polling,
                     )
                 )
+        slack_token = self.settings.slack_bot_token
+        if slack_token is not None:
+            owner = f"slack-sender:{bot_id(slack_token.get_secret_value())}"
+            duties.append(self._sender_duty(Platform.SLACK, owner))
         return duties
+
+    def _sender_duty(self, platform: Platform, owner: str) -> Duty:
+        return Duty(
+            name=owner,
+            start=functools.partial(self._start_sender, platform, owner),
+            stop=functools.partial(self._stop_sender, platform),
+        )
 
     async def _start_digests(self) -> None:
         self.digest_jobs.active = True
@@ -492,23 +501,25 @@ class Runtime:
         self.scheduler.remove("digests:resync")
         self.digest_jobs.clear()
 
-    async def _start_telegram_sender(self) -> None:
+    async def _start_sender(self, platform: Platform, owner: str) -> None:
         # One sender per bot token at a time (the lock), so its lease owner name can be the
         # same in every process: the new leader takes back the claims of a leader that died
         # (kill -9) at once instead of waiting for their leases to expire.
-        owner = self._sender_owner
         taken_back = await self.store.outbox.release_all(owner)
         if taken_back:
             log.warning(
-                "took back the claims of a Telegram sender that died", extra={"alerts": taken_back}
+                "took back the claims of a sender that died",
+                extra={"platform": platform.value, "alerts": taken_back},
             )
-        worker = self._delivery_worker(self.outlets[Platform.TELEGRAM], owner=owner)
-        self.workers[Platform.TELEGRAM] = worker
-        self._telegram_sending = asyncio.create_task(worker.run(), name="deliver:telegram")
+        worker = self._delivery_worker(self.outlets[platform], owner=owner)
+        self.workers[platform] = worker
+        self._sending[platform] = asyncio.create_task(
+            worker.run(), name=f"deliver:{platform.value}"
+        )
 
-    async def _stop_telegram_sender(self) -> None:
-        worker = self.workers.pop(Platform.TELEGRAM, None)
-        task, self._telegram_sending = self._telegram_sending, None
+    async def _stop_sender(self, platform: Platform) -> None:
+        worker = self.workers.pop(platform, None)
+        task = self._sending.pop(platform, None)
         if worker is None or task is None:
             return
         worker.stop()  # in-flight sends finish; unsent claims are released
@@ -633,7 +644,7 @@ class Runtime:
         """Graceful shutdown: no new work, in-flight sends finish, claims released."""
         with contextlib.suppress(Exception):
             self.scheduler.shutdown()
-        if self.duties is not None:  # the Telegram sender finishes its sends, locks released
+        if self.duties is not None:  # the senders finish their sends, locks released
             try:
                 await asyncio.wait_for(self.duties.stop(), timeout=SHUTDOWN_BUDGET_S / 2)
             except Exception as exc:

@@ -3,8 +3,9 @@
 Each case listens on its own loopback port, so each is its own "host" to the fetcher (its
 per-host politeness queue is not shared with the others, as on the real web). The corpus of
 hostile feeds (``../shared/corpus/feeds/hostile/``) is spread over ``CORPUS_HOSTS`` more ports,
-one path per file. Until :meth:`HostileServer.arm` every path answers with a small, valid feed, so a test can
-measure the service's memory after every source has been read once and before the attack.
+one path per file. Until :meth:`HostileServer.arm` every path answers with a small, valid feed,
+so a test can measure the service's memory after every source has been read once and before the
+attack.
 
 The cases (:data:`CASES`):
 
@@ -221,9 +222,7 @@ def xxe_page(secret: Path) -> bytes:
         "<title>डेटा लीक &xxe;</title>"
         '<meta property="og:type" content="article"/>'
         '<link rel="canonical" href="https://xxe.example/page"/></head><body><article>'
-        "<h1>बैंक से डेटा लीक &xxe;</h1>"
-        + f"<p>{paragraph}&xxe;</p>" * 6
-        + "</article></body></html>"
+        "<h1>बैंक से डेटा लीक &xxe;</h1>" + f"<p>{paragraph}&xxe;</p>" * 6 + "</article></body></html>"
     ).encode()
 
 

@@ -30,8 +30,9 @@ import asyncio
 import secrets
 import sqlite3
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -79,8 +80,7 @@ CORPUS_ERROR_KINDS = ("parse", "not_a_feed")
 GOOD_STORIES = (
     (
         "रेलवे टिकट ऐप से यात्रियों का डेटा लीक होने का दावा, मंत्रालय ने मांगी रिपोर्ट",
-        "एक सुरक्षा शोधकर्ता ने बताया कि बुकिंग के दौरान दर्ज नाम, उम्र और मोबाइल नंबर एक खुले "
-        "सर्वर पर मिले।",
+        "एक सुरक्षा शोधकर्ता ने बताया कि बुकिंग के दौरान दर्ज नाम, उम्र और मोबाइल नंबर एक खुले सर्वर पर मिले।",
     ),
     (
         "अस्पताल के मरीज़ों का डेटा लीक: साइबर पुलिस ने दो लोगों को हिरासत में लिया",
@@ -138,6 +138,7 @@ GOOD_STORIES = (
 OLD_LEAD = "यह खबर कई साल पुरानी है और अब किसी काम की नहीं।"
 ALERT_GIVE_UP_S = 90.0
 MAX_PEAK_GROWTH_MB = 400  # 100,000 items through the fast parser alone cost ~150 MB
+MAX_CREEP_MB = 100
 
 
 def _memory(pid: int) -> dict[str, float]:
@@ -154,9 +155,7 @@ def _sources_toml(hostile: HostileServer, good_url: str) -> str:
     entries = [(good_url, "हिंदी खबरें")]
     entries += [(hostile.url(case.name), case.name) for case in CASES]
     entries += [(url, f"corpus {name}") for name, url in hostile.corpus_urls().items()]
-    return "".join(
-        f'[[source]]\nurl = "{url}"\nname = "{name}"\n\n' for url, name in entries
-    )
+    return "".join(f'[[source]]\nurl = "{url}"\nname = "{name}"\n\n' for url, name in entries)
 
 
 async def _health(database_url: str) -> dict[str, SourceRow]:
@@ -169,7 +168,7 @@ async def _health(database_url: str) -> dict[str, SourceRow]:
 
 def _articles(db: Path) -> list[tuple[str, str, str, str]]:
     """(source url, title, summary, body) of every stored article, read-only."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
         return connection.execute(
             "SELECT s.url, a.title, a.summary, a.body FROM articles a "
             "JOIN sources s ON s.id = a.source_id"
@@ -290,7 +289,6 @@ async def _scenario(
         baseline = _memory(pid)
         dormant_s = time.monotonic() - dormant_started
 
-        armed_at = datetime.now(UTC) - timedelta(milliseconds=1)
         hostile.arm()
         attack_started = time.monotonic()
         stop = asyncio.Event()
@@ -420,6 +418,8 @@ async def _scenario(
     }
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
     assert growth < MAX_PEAK_GROWTH_MB, f"peak RSS grew by {growth:.0f} MB"
+    # Polled again and again, the same attack must not keep taking memory.
+    assert after["VmRSS"] - first_round["VmRSS"] < MAX_CREEP_MB
     # A poll tick waits for its slowest source, so the slowloris holds the good feed's next read
     # for up to the whole deadline; then the stories queue at Telegram's 1 message/s per chat.
     assert max(good.latencies) < TOTAL_DEADLINE_S + len(GOOD_STORIES) + 10

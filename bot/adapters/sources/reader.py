@@ -28,7 +28,6 @@ from bot.adapters.sources.text import detect_language
 from bot.domain.models import Article
 from bot.errors import ParseError
 
-_COMMENTS = re.compile(rb"<!--.*?-->", re.DOTALL)
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z][\w.:-]*)")
 _FEED_ROOTS = frozenset({b"rss", b"feed", b"rdf:rdf", b"rdf", b"channel"})
 _HTML_DOCTYPE = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
@@ -69,7 +68,7 @@ def sniff(body: bytes, content_type: str = "") -> Literal["json", "html", "xml",
         return "empty"
     if looks_like_json(stripped, content_type):
         return "json"
-    head = _COMMENTS.sub(b"", stripped[:65536])
+    head = _without_comments(stripped[:65536])
     if b"\x00" in head[:8]:
         return "xml"  # UTF-16: only feedparser's detection reads it correctly
     match = _FIRST_ELEMENT.search(head)
@@ -81,6 +80,22 @@ def sniff(body: bytes, content_type: str = "") -> Literal["json", "html", "xml",
     if name in _HTML_FIRST or _HTML_DOCTYPE.search(head[:1024]) or "html" in content_type.lower():
         return "html"
     return "xml"  # some other XML: the feed parser will say what is wrong with it
+
+
+def _without_comments(head: bytes) -> bytes:
+    """``head`` without its ``<!-- … -->`` comments (an unclosed one is left as it is), in one
+    pass: the regex ``<!--.*?-->`` is quadratic on thousands of unclosed ``<!--`` (64 KB of them
+    took ~4 s per poll)."""
+    parts: list[bytes] = []
+    position = 0
+    while (start := head.find(b"<!--", position)) != -1:
+        end = head.find(b"-->", start + 4)
+        if end == -1:
+            break
+        parts.append(head[position:start])
+        position = end + 3
+    parts.append(head[position:])
+    return b"".join(parts)
 
 
 def read_document(

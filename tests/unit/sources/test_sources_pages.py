@@ -176,6 +176,10 @@ def test_decode_html(body: bytes, content_type: str, expected: str) -> None:
         (b"<?xml version='1.0'?><rss version='2.0'></rss>", "xml"),
         (b"<!-- <html> in a comment --><feed xmlns='http://www.w3.org/2005/Atom'/>", "xml"),
         (b"<rdf:RDF xmlns:rdf='x'/>", "xml"),
+        (b"<!-- one --><!-- <html> two --><rss version='2.0'></rss>", "xml"),
+        (b"<!-- <feed> --> <html><body>x</body></html>", "html"),
+        (b"<!-- never closed <html><body>x</body></html>", "html"),
+        (b"<!--" * 16_000 + b"<rss version='2.0'></rss>", "xml"),  # read in one pass
         (b"<!DOCTYPE html><html><body>x</body></html>", "html"),
         (b"<?xml version='1.0'?><!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN'><html/>", "html"),
         (b"  <div class='story'>fragment</div>", "html"),
