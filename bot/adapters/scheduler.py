@@ -67,7 +67,9 @@ class Scheduler:
             self._scheduler.start()
 
     def shutdown(self) -> None:
-        """Stop taking new ticks; running jobs are left to finish by their owners."""
+        """Stop taking new ticks. APScheduler's asyncio executor cancels the jobs still
+        running, so work that must not be cut short (a poll) runs in its own shielded task that
+        its owner waits for (``Runtime._poll_due``)."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
