@@ -59,7 +59,7 @@ from bot.services.pacing import PlatformLimits, SendPacer
 from bot.services.polling import PollService
 from bot.services.ports import SourceRow
 from bot.services.story_assignment import FingerprintStories
-from bot.services.tracking import TrackingIndex
+from bot.services.tracking import TrackingIndex, renormalise_queries
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -277,7 +277,12 @@ class Runtime:
         )
         self._closers.append(self.fetcher.aclose)
         self.tracking = TrackingIndex(MatchIndex(self.lexicon), load_query(self.lexicon))
-        self.tracking.load(await self.store.subscriptions.list_all_active())
+        active = await renormalise_queries(
+            self.store.subscriptions,
+            await self.store.subscriptions.list_all_active(),
+            lambda text: parse_query(text, lexicon=self.lexicon).canonical(),
+        )
+        self.tracking.load(active)
         self.pipeline = AlertPipeline(
             storage=self.store,
             tracking=self.tracking,

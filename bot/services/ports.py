@@ -493,6 +493,11 @@ class SubscriptionRepository(Protocol):
 
     async def touch_alerted(self, subscription_ids: Collection[int], *, at: datetime) -> None: ...
 
+    async def renormalise(self, norms: Mapping[int, str]) -> tuple[int, int]:
+        """Rewrite normalised forms (id → form) of active subscriptions; a subscription whose
+        new form an active twin already has is deactivated. Returns (rewritten, retired)."""
+        ...
+
 
 class OutboxRepository(Protocol):
     async def enqueue(self, entries: Sequence[OutboxEntry]) -> int:

@@ -7,12 +7,16 @@ effect at once without rebuilding anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain.models import Article, Match
-from bot.services.ports import SubscriptionRow
+from bot.domain.query import QueryError
+from bot.services.ports import SubscriptionRepository, SubscriptionRow
+
+log = logging.getLogger(__name__)
 
 
 class MatchIndexPort(Protocol):
@@ -73,3 +77,33 @@ class TrackingIndex:
             for m in self._index.match(article, now=now, source_weight=source_weight)
             if m.subscription_id in self._owners
         ]
+
+
+async def renormalise_queries(
+    repository: SubscriptionRepository,
+    rows: list[SubscriptionRow],
+    canonical: Callable[[str], str],
+) -> list[SubscriptionRow]:
+    """Active subscriptions with their normalised form as this version computes it.
+
+    ``/track`` refuses a query whose normalised form the chat already tracks, so a form stored
+    by an older version (before ``ban-tiktok`` became the phrase ``"ban tiktok"``, it was stored
+    like ``tiktok ban``) would make it refuse a different query and accept the same one twice.
+    Run at start-up; a query this version can no longer parse is left as it is.
+    """
+    stale: dict[int, str] = {}
+    for row in rows:
+        try:
+            norm = canonical(row.query_text)
+        except QueryError:  # e.g. a #topic the lexicon no longer has
+            continue
+        if norm != row.query_norm:
+            stale[row.id] = norm
+    if not stale:
+        return rows
+    rewritten, retired = await repository.renormalise(stale)
+    log.warning(
+        "rewrote the normalised form of subscriptions stored by an older version",
+        extra={"rewritten": rewritten, "retired_duplicates": retired},
+    )
+    return await repository.list_all_active()

@@ -187,6 +187,41 @@ class SqlSubscriptionRepository:
                 .values(last_alert_at=at)
             )
 
+    async def renormalise(self, norms: Mapping[int, str]) -> tuple[int, int]:
+        """Store new normalised forms (subscription id → form) for active subscriptions whose
+        form an older version computed differently; returns (rewritten, retired).
+
+        A subscription whose new form is already tracked by an active twin in the same chat and
+        thread is the same query twice: it is deactivated instead (the unique index allows one).
+        """
+        twin = subscriptions.alias("twin")
+        rewritten = retired = 0
+        async with self._db.writing("subscriptions.renormalise") as connection:
+            for subscription_id, norm in norms.items():
+                has_twin = (
+                    select(twin.c.id)
+                    .where(
+                        twin.c.chat_id == subscriptions.c.chat_id,
+                        twin.c.thread_key == subscriptions.c.thread_key,
+                        twin.c.query_norm == norm,
+                        twin.c.active.is_(True),
+                        twin.c.id != subscriptions.c.id,
+                    )
+                    .exists()
+                )
+                mine = (subscriptions.c.id == subscription_id, subscriptions.c.active.is_(True))
+                result = await connection.execute(
+                    update(subscriptions).where(*mine, ~has_twin).values(query_norm=norm)
+                )
+                if result.rowcount:
+                    rewritten += 1
+                    continue
+                result = await connection.execute(
+                    update(subscriptions).where(*mine, has_twin).values(active=False)
+                )
+                retired += result.rowcount
+        return rewritten, retired
+
     async def _set_muted_until(
         self, operation: str, subscription_id: int, muted_until: datetime | None
     ) -> SubscriptionRow | None:

@@ -143,3 +143,35 @@ async def test_bad_input_is_refused(store, make_chat) -> None:
     with pytest.raises(StorageError):
         await store.subscriptions.add(tiktok_ban(4040))  # no such chat
     assert await store.subscriptions.list_all_active(only_active_chats=False) == []
+
+
+async def test_renormalise_rewrites_forms_and_retires_twins(store, make_chat) -> None:
+    chat = await make_chat()
+    other = await make_chat("-1002")
+
+    def sub(chat_id: int, text: str, norm: str) -> NewSubscription:
+        return NewSubscription(chat_id=chat_id, query_text=text, query_norm=norm)
+
+    # Stored by an older version: `ban-tiktok` normalised like `tiktok ban`.
+    old = (await store.subscriptions.add(sub(chat.id, "ban-tiktok", "ban tiktok"))).subscription
+    # The same query tracked again later, under the new form: a twin of `old` once rewritten.
+    twin_old = (
+        await store.subscriptions.add(sub(other.id, "ban-tiktok", "ban tiktok"))
+    ).subscription
+    twin_new = (
+        await store.subscriptions.add(sub(other.id, "ban-tiktok", '"ban tiktok"'))
+    ).subscription
+    removed = (await store.subscriptions.add(sub(chat.id, "डेटा-लीक", "डेटा लीक"))).subscription
+    await store.subscriptions.remove(removed.id)
+
+    norms = {old.id: '"ban tiktok"', twin_old.id: '"ban tiktok"', removed.id: '"डेटा लीक"'}
+    assert await store.subscriptions.renormalise(norms) == (1, 1)
+
+    assert (await store.subscriptions.get(old.id)).query_norm == '"ban tiktok"'
+    retired = await store.subscriptions.get(twin_old.id)
+    assert not retired.active and retired.query_norm == "ban tiktok"
+    assert (await store.subscriptions.get(twin_new.id)).active
+    assert (await store.subscriptions.get(removed.id)).query_norm == "डेटा लीक"  # inactive: kept
+    # `tiktok ban` is now a different query from the stored `ban-tiktok`.
+    assert (await store.subscriptions.add(sub(chat.id, "tiktok ban", "ban tiktok"))).created
+    assert await store.subscriptions.renormalise({}) == (0, 0)
