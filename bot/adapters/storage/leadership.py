@@ -59,6 +59,48 @@ def _key_from_parts(high: int, low: int) -> int:
     return int.from_bytes(((high << 32) | low).to_bytes(8, "big"), "big", signed=True)
 
 
+async def open_lock_session(engine: AsyncEngine, timeout: float) -> AsyncConnection:
+    """A connection of its own for session-level advisory locks (autocommit: no transaction
+    holds them), with TCP keepalives short enough that the server notices a holder whose
+    socket went silent within ~11 s instead of the OS default of hours (per-session settings,
+    allowed for any user)."""
+    connection = await asyncio.wait_for(engine.connect(), timeout)
+    try:
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await asyncio.wait_for(
+            connection.execute(
+                text(
+                    "SELECT set_config('tcp_keepalives_idle', :idle, false), "
+                    "set_config('tcp_keepalives_interval', :interval, false), "
+                    "set_config('tcp_keepalives_count', :count, false)"
+                ),
+                {
+                    "idle": str(KEEPALIVE_IDLE_S),
+                    "interval": str(KEEPALIVE_INTERVAL_S),
+                    "count": str(KEEPALIVE_COUNT),
+                },
+            ),
+            timeout,
+        )
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
+            await connection.close()
+        raise
+    return connection
+
+
+async def close_lock_session(connection: AsyncConnection | None, timeout: float) -> None:
+    """End a lock session: invalidated, so the DBAPI connection is closed (ending the session
+    and every lock it holds) instead of being reset and handed to the next user of the pool."""
+    if connection is None:
+        return
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(connection.invalidate(), timeout)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(connection.close(), timeout)
+
+
 class Leadership:
     """Advisory-lock leases for named singleton duties, on one dedicated connection."""
 
@@ -156,31 +198,7 @@ class Leadership:
     async def _connected(self) -> AsyncConnection:
         if self._connection is not None and not self._connection.invalidated:
             return self._connection
-        connection = await asyncio.wait_for(self._engine.connect(), self._timeout)
-        try:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            # Per-session settings (allowed for any user): the server notices a holder whose
-            # socket went silent within ~11 s instead of the OS default of hours.
-            await asyncio.wait_for(
-                connection.execute(
-                    text(
-                        "SELECT set_config('tcp_keepalives_idle', :idle, false), "
-                        "set_config('tcp_keepalives_interval', :interval, false), "
-                        "set_config('tcp_keepalives_count', :count, false)"
-                    ),
-                    {
-                        "idle": str(KEEPALIVE_IDLE_S),
-                        "interval": str(KEEPALIVE_INTERVAL_S),
-                        "count": str(KEEPALIVE_COUNT),
-                    },
-                ),
-                self._timeout,
-            )
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await connection.invalidate()
-                await connection.close()
-            raise
+        connection = await open_lock_session(self._engine, self._timeout)
         self._connection = connection
         return connection
 
@@ -197,14 +215,7 @@ class Leadership:
 
     async def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        with contextlib.suppress(Exception):
-            # Invalidate: the DBAPI connection is closed (ending the session and its locks)
-            # instead of being reset and handed to the next user of the pool.
-            await asyncio.wait_for(connection.invalidate(), self._timeout)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(connection.close(), self._timeout)
+        await close_lock_session(connection, self._timeout)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -66,11 +66,7 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.adapters.storage.leadership import (
-    KEEPALIVE_COUNT,
-    KEEPALIVE_IDLE_S,
-    KEEPALIVE_INTERVAL_S,
-)
+from bot.adapters.storage.leadership import close_lock_session, open_lock_session
 
 log = logging.getLogger(__name__)
 
@@ -342,38 +338,10 @@ class Liveness:
             return self._connection
         self._held = False  # a new session holds nothing yet
         self._suspects.clear()
-        connection = await asyncio.wait_for(self._engine.connect(), self._timeout)
-        try:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await asyncio.wait_for(
-                connection.execute(
-                    text(
-                        "SELECT set_config('tcp_keepalives_idle', :idle, false), "
-                        "set_config('tcp_keepalives_interval', :interval, false), "
-                        "set_config('tcp_keepalives_count', :count, false)"
-                    ),
-                    {
-                        "idle": str(KEEPALIVE_IDLE_S),
-                        "interval": str(KEEPALIVE_INTERVAL_S),
-                        "count": str(KEEPALIVE_COUNT),
-                    },
-                ),
-                self._timeout,
-            )
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await connection.invalidate()
-                await connection.close()
-            raise
+        connection = await open_lock_session(self._engine, self._timeout)
         self._connection = connection
         return connection
 
     async def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        with contextlib.suppress(Exception):
-            # Invalidated, not returned to the pool: the session ends and its locks with it.
-            await asyncio.wait_for(connection.invalidate(), self._timeout)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(connection.close(), self._timeout)
+        await close_lock_session(connection, self._timeout)
