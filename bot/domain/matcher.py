@@ -308,7 +308,9 @@ def _article_language(article: Article) -> str:
 
 
 # A cached token: (normalised form, matched atom ids, how each was found)
-_TokenEntry = tuple[str, tuple[int, ...], tuple[int, ...]]
+# A distinct token's analysis: its normal form, the word atoms it matches and how, and whether
+# it is the first half of a tracked word when that word is written apart.
+_TokenEntry = tuple[str, tuple[int, ...], tuple[int, ...], bool]
 
 
 # --- the index -----------------------------------------------------------------------------------
@@ -333,6 +335,7 @@ class MatchIndex:
         self._forms: dict[str, list[int]] = {}
         self._buckets: dict[str, list[tuple[int, str, str]]] = {}
         self._phrases_by_anchor: dict[int, list[int]] = {}
+        self._lefts: Counter[str] = Counter()  # first halves of words written apart
         # postings: atom / site → groups anchored there
         self._postings: dict[int, list[_Group]] = {}
         self._site_postings: dict[str, list[_Group]] = {}
@@ -556,11 +559,14 @@ class MatchIndex:
             if not raws:
                 continue
             # each distinct word once; where it occurs is only looked up when needed
+            lefts: list[tuple[str, int]] = []  # words that may be a first half
             for raw, count in Counter(raws).items():
                 entry = cache.get(raw)
                 if entry is None:
                     entry = self._token_entry(raw)
                     cache[raw] = entry
+                if entry[3] and not raw[0].islower():
+                    lefts.append((raw, count))
                 ids = entry[1]
                 if ids:
                     hit = (field_index, raw, count)
@@ -573,6 +579,8 @@ class MatchIndex:
                             found.append(hit)
                             if via < vias[atom_id]:
                                 vias[atom_id] = via
+            if lefts:
+                self._find_joined(field_index, raws, lefts, hits, vias)
         analysis = ArticleAnalysis(
             article=article,
             hits=hits,
@@ -642,9 +650,48 @@ class MatchIndex:
     def _token_entry(self, raw: str) -> _TokenEntry:
         norm = normalise_token(raw)
         if not norm:
-            return ("", (), ())
+            return ("", (), (), False)
         ids, vias = self._token_atoms(norm)
-        return (norm, ids, vias)
+        return (norm, ids, vias, norm in self._lefts)
+
+    def _find_joined(
+        self,
+        field_index: int,
+        raws: list[str],
+        lefts: list[tuple[str, int]],
+        hits: dict[int, list[_Hit]],
+        vias: dict[int, int],
+    ) -> None:
+        """Words written apart: «Pay TM», «फेस बुक», «यू ट्यूब» are the tracked Paytm, फेसबुक,
+        यूट्यूब. Two neighbouring tokens count as the word their halves spell exactly (a hit at
+        the first one's position). Only exact halves: a sound-alike pair would be a guess."""
+        cache = self._token_cache
+        exact = self._exact
+        last = len(raws) - 1
+        for left, count in lefts:
+            left_norm = cache[left][0]
+            position = -1
+            for _ in range(count):
+                position = raws.index(left, position + 1)
+                if position == last:
+                    break
+                right = raws[position + 1]
+                right_norm = cache[right][0]
+                atom_ids = exact.get(left_norm + right_norm)
+                if (
+                    not atom_ids
+                    or not _may_join(left, right)
+                    or not _are_halves(left_norm, right_norm)
+                ):
+                    continue
+                hit = (field_index, position, 1)
+                for atom_id in atom_ids:
+                    found = hits.get(atom_id)
+                    if found is None:
+                        hits[atom_id] = [hit]
+                    else:
+                        found.append(hit)
+                    vias[atom_id] = scoring.VIA_EXACT
 
     def _find_phrases(self, analysis: ArticleAnalysis) -> None:
         hits = analysis.hits
@@ -658,6 +705,8 @@ class MatchIndex:
                 if any(part.isdisjoint(present) for part in phrase.parts):
                     continue  # some word of the phrase is nowhere in the article
                 for field_index, raw, count in hits[atom_id]:
+                    if isinstance(raw, int):
+                        continue  # a word written apart spans two tokens: no phrase part
                     raws = analysis.raws[field_index]
                     for position in analysis.word_positions(field_index, raw, count):
                         start = position - phrase.anchor
@@ -842,11 +891,15 @@ class MatchIndex:
         for atom_id in leaf.atom_ids & analysis.present:
             via = scoring.VIA_LEXICON if leaf.alts[atom_id] else analysis.vias[atom_id]
             atom = self._atoms[atom_id]
-            span = len(atom.parts) if isinstance(atom, _PhraseAtom) else 1
             for field_index, key, _count in analysis.hits[atom_id]:
                 if leaf.title_only and field_index != scoring.TITLE:
                     continue
-                position = key if isinstance(key, int) else analysis.raws[field_index].index(key)
+                if isinstance(key, int):  # a phrase, or a word written apart (two tokens)
+                    position = key
+                    span = len(atom.parts) if isinstance(atom, _PhraseAtom) else 2
+                else:
+                    position = analysis.raws[field_index].index(key)
+                    span = 1
                 known = evidence.get(field_index)
                 if known is None or (via, position) < known[:2]:
                     evidence[field_index] = (via, position, span)
@@ -1191,6 +1244,7 @@ class MatchIndex:
             self._forms.setdefault(form, []).append(atom_id)
         for skel, seq in keys:
             self._buckets.setdefault(skel, []).append((atom_id, seq, script))
+        self._lefts.update(left for left, _right in _halves(norm))
         self._atoms_changed()
         return atom_id
 
@@ -1268,6 +1322,10 @@ class MatchIndex:
         _discard(self._exact, atom.norm, atom_id)
         for form in atom.forms:
             _discard(self._forms, form, atom_id)
+        for left, _right in _halves(atom.norm):
+            self._lefts[left] -= 1
+            if self._lefts[left] <= 0:
+                del self._lefts[left]
         for skel, _seq in atom.keys:
             bucket = self._buckets.get(skel)
             if bucket is not None:
@@ -1312,6 +1370,47 @@ def _discard(mapping: dict[Any, list[Any]], key: Any, value: Any) -> None:
         return
     if not values:
         del mapping[key]
+
+
+_SPLIT_MARKS: Final = regex.compile(r"[\p{Mn}\p{Mc}]")
+_VIRAMA: Final = "\u094d"
+
+
+def _halves(norm: str) -> list[tuple[str, str]]:
+    """The ways a word may be written apart as two tokens (each half two letters or more,
+    never splitting an akshara: a half never starts with a vowel sign, virama or nukta, nor
+    ends with a virama). Stopwords and words under five letters are never joined, nor halves
+    starting with a stopword: «की मत» is not कीमत, and every का, के, की of a Hindi text would
+    otherwise have to be looked at."""
+    return [
+        (norm[:cut], norm[cut:])
+        for cut in range(2, len(norm) - 1)
+        if _are_halves(norm[:cut], norm[cut:])
+    ]
+
+
+def _are_halves(left: str, right: str) -> bool:
+    """Whether ``left`` + ``right`` is a way ``_halves`` allows to write a word apart."""
+    return (
+        len(left) >= 2
+        and len(right) >= 2
+        and len(left) + len(right) >= 5
+        and left[-1] != _VIRAMA
+        and not _SPLIT_MARKS.match(right)
+        and not _is_stopword(left)
+        and not _is_stopword(left + right)
+    )
+
+
+def _is_stopword(norm: str) -> bool:
+    return norm in HINDI_STOPWORDS or norm in ENGLISH_STOPWORDS
+
+
+def _may_join(left: str, right: str) -> bool:
+    """Whether two tokens as written may be one word written apart. In Latin script only when
+    both are capitalised, the way brands are split (Pay TM, Tik Tok, You Tube): lower-case
+    neighbours are ordinary words («follow up date» is no "update")."""
+    return not (left[0].islower() or right[0].islower())
 
 
 def _token_forms(norm: str, script: str) -> tuple[str, ...]:
@@ -1366,6 +1465,7 @@ class _PreparedArticle:
     exact: dict[str, list[tuple[int, int]]]
     forms: dict[str, list[tuple[int, int, str]]]
     sounds: dict[str, list[tuple[str, str, int, int]]]
+    pairs: dict[tuple[str, str], list[tuple[int, int]]]  # neighbouring words → first's place
     host: str
     lang: str
 
@@ -1374,9 +1474,14 @@ def _prepare(index: MatchIndex, article: Article) -> _PreparedArticle:
     exact: dict[str, list[tuple[int, int]]] = {}
     forms: dict[str, list[tuple[int, int, str]]] = {}
     sounds: dict[str, list[tuple[str, str, int, int]]] = {}
+    pairs: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for field_index, text in enumerate((article.title, article.summary, article.body)):
+        previous = previous_raw = ""
         for position, raw in enumerate(field_tokens(text)):
             norm = normalise_token(raw)
+            if previous and norm and _may_join(previous_raw, raw):
+                pairs.setdefault((previous, norm), []).append((field_index, position - 1))
+            previous, previous_raw = norm, raw
             if not norm:
                 continue
             exact.setdefault(norm, []).append((field_index, position))
@@ -1389,7 +1494,9 @@ def _prepare(index: MatchIndex, article: Article) -> _PreparedArticle:
             if script != _OTHER and not stop:
                 for skel, seq in _token_keys(norm, script):
                     sounds.setdefault(skel, []).append((seq, script, field_index, position))
-    return _PreparedArticle(exact, forms, sounds, _host_of(article.url), _article_language(article))
+    return _PreparedArticle(
+        exact, forms, sounds, pairs, _host_of(article.url), _article_language(article)
+    )
 
 
 def naive_match(index: MatchIndex, article: Article) -> list[int]:
@@ -1408,9 +1515,12 @@ def naive_match(index: MatchIndex, article: Article) -> list[int]:
 
 
 def _naive_word_places(
-    index: MatchIndex, atom: _WordAtom, prepared: _PreparedArticle
+    index: MatchIndex, atom: _WordAtom, prepared: _PreparedArticle, *, joined: bool = True
 ) -> set[tuple[int, int]]:
     places = set(prepared.exact.get(atom.norm, ()))
+    if joined:  # the word written apart (not inside phrases: there it would span two places)
+        for halves in _halves(atom.norm):
+            places.update(prepared.pairs.get(halves, ()))
     for form in atom.forms:
         for field_index, position, norm in prepared.forms.get(form, ()):
             if not (atom.bare and norm == atom.bare):
@@ -1440,7 +1550,7 @@ def _naive_atom(
             for word_id in part:
                 word = index._atoms[word_id]
                 assert isinstance(word, _WordAtom)
-                merged |= _naive_word_places(index, word, prepared)
+                merged |= _naive_word_places(index, word, prepared, joined=False)
             part_places.append(merged)
         places = {
             (field_index, position)

@@ -340,7 +340,7 @@ WORDS = [
     "india", "china", "टिकटॉक", "बैन", "प्रतिबंध", "डेटा", "लीक", "ऐप", "सरकार", "भारत", "चीन",
     "पुलिस", "फिल्म", "क्रिकेट", "zorbulon", "बाजार", "cricket", "paytm", "पेटीएम", "aadhaar",
     '"data leak"', '"uc browser"', '"पर रोक"', "#ban", "#app", "#hack", "site:bbc.com",
-    "intitle:tiktok", "lang:hi", "lang:en",
+    "intitle:tiktok", "lang:hi", "lang:en", "facebook", "यूट्यूब", '"paytm wallet"',
 ]  # fmt: skip
 TITLES = [
     ISSUE_HEADLINE,
@@ -353,6 +353,8 @@ TITLES = [
     "UC Browser maker shuts India operations",
     "आधार डेटा लीक का दावा, यूआईडीएआई ने किया इनकार",
     "पुलिस ने वाहन को रोका, डिक्की से मिली चांदी",
+    "Pay TM वॉलेट से पैसे गायब, फेस बुक पर शिकायतों की बाढ़",
+    "यू ट्यूब चैनल हैक, You Tube ने कहा जांच जारी",
 ]
 
 
@@ -385,3 +387,51 @@ def test_index_agrees_with_evaluating_every_subscription(lexicon: Lexicon) -> No
             matched = sorted(m.subscription_id for m in index.match(item, now=NOW))
             assert matched == everything  # threshold 0: the score never hides a hit
     assert index._seen > 100
+
+
+# --- words written apart -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("paytm", "Pay TM वॉलेट से ग्राहकों के पैसे गायब, कंपनी ने जांच शुरू की"),
+        ("फेसबुक", "फेस बुक पर लाखों उपयोगकर्ताओं का डेटा लीक"),
+        ("facebook", "फेस बुक पर लाखों उपयोगकर्ताओं का डेटा लीक"),  # via the lexicon's फेसबुक
+        ("youtube", "You Tube removes channels after the hack"),
+        ("यूट्यूब", "यू ट्यूब ने हैक हुए चैनल बंद किए"),
+    ],
+)
+def test_a_word_written_apart_fires(lexicon: Lexicon, query: str, title: str) -> None:
+    assert fires(lexicon, query, article(title))
+
+
+def test_a_word_written_apart_shows_both_halves_as_evidence(lexicon: Lexicon) -> None:
+    index = MatchIndex(lexicon)
+    index.add(1, parse_query("paytm", lexicon=lexicon))
+    [match] = index.match(article("Pay TM वॉलेट से पैसे गायब"), now=NOW)
+    assert [(w.found, w.field_name, w.via) for w in match.why] == [("Pay TM", "title", "exact")]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("update", "Court sets the follow up date for the data leak hearing"),  # ordinary words
+        ("paytm", "Pay the TM fee before Friday"),  # the halves are not neighbours
+        ('"paytm wallet"', "Pay TM wallet drained"),  # a phrase needs its words as written
+    ],
+)
+def test_neighbours_that_are_not_one_word_do_not_fire(
+    lexicon: Lexicon, query: str, title: str
+) -> None:
+    assert not fires(lexicon, query, article(title))
+
+
+def test_removing_the_last_subscription_forgets_its_halves(lexicon: Lexicon) -> None:
+    index = MatchIndex(lexicon)
+    index.add(1, parse_query("paytm", lexicon=lexicon))
+    assert index.match(article("Pay TM वॉलेट से पैसे गायब"), now=NOW)
+    index.remove(1)
+    index.add(2, parse_query("hack", lexicon=lexicon))
+    assert index.match_all(article("Pay TM वॉलेट से पैसे गायब")) == []
+    assert "pay" not in index._lefts
