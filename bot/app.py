@@ -311,6 +311,7 @@ class Runtime:
             grace=_seconds(settings.digest_grace_s),
             telemetry=self.telemetry,
             take_back_claims=self.owner == SQLITE_OWNER,  # single process: claims are a dead run's
+            owner=self.owner,
         )
         self.conversation = CommandService(
             storage=self.store,

@@ -85,6 +85,7 @@ class DigestService:
         telemetry: Telemetry | None = None,
         take_back_claims: bool = False,
         send_concurrency: int = 4,
+        owner: str | None = None,
     ) -> None:
         self._storage = storage
         self._outlets = outlets
@@ -98,6 +99,7 @@ class DigestService:
         # start was left by a run that died, so it is retaken without waiting ``stale_after``.
         self._take_back_claims = take_back_claims
         self._sending = asyncio.Semaphore(send_concurrency)
+        self._owner = owner  # recorded on claims: a dead claimer's digests are freed by liveness
 
     # -- scheduling -------------------------------------------------------------------------
     async def reschedule(self, chat: ChatRow) -> None:
@@ -153,7 +155,7 @@ class DigestService:
             if digest.status is not DigestStatus.CLAIMED and not retry_failed:
                 continue
             if not await self._storage.digests.retake_stale(
-                digest.id, now=now, stale_before=stale_before
+                digest.id, now=now, stale_before=stale_before, owner=self._owner
             ):
                 continue
             chat = await self._storage.chats.get(digest.chat_id)
@@ -196,7 +198,7 @@ class DigestService:
         everything: bool = False,
     ) -> int:
         claimed = await self._storage.digests.claim(
-            chat.id, period_start=start, period_end=end, now=self._clock()
+            chat.id, period_start=start, period_end=end, now=self._clock(), owner=self._owner
         )
         if claimed is None:
             log.info("digest already taken", extra={"chat": chat.id, "period": start.isoformat()})

@@ -571,7 +571,13 @@ class OutboxRepository(Protocol):
 
 class DigestRepository(Protocol):
     async def claim(
-        self, chat_id: int, *, period_start: datetime, period_end: datetime, now: datetime
+        self,
+        chat_id: int,
+        *,
+        period_start: datetime,
+        period_end: datetime,
+        now: datetime,
+        owner: str | None = None,
     ) -> DigestRow | None:
         """Take the (chat, period_start) digest: the row if this caller won, None if anyone
         (this process or another) already claimed it. Exactly one caller ever wins."""
@@ -588,7 +594,9 @@ class DigestRepository(Protocol):
 
     async def mark_failed(self, digest_id: int, *, error: str) -> None: ...
 
-    async def retake_stale(self, digest_id: int, *, now: datetime, stale_before: datetime) -> bool:
+    async def retake_stale(
+        self, digest_id: int, *, now: datetime, stale_before: datetime, owner: str | None = None
+    ) -> bool:
         """Crash recovery: take over a digest still ``claimed`` (its claimer died) or
         ``failed``, claimed before ``stale_before``; it becomes ``claimed`` at ``now`` again.
         Only one caller wins."""

@@ -46,7 +46,13 @@ class SqlDigestRepository:
         self._db = database
 
     async def claim(
-        self, chat_id: int, *, period_start: datetime, period_end: datetime, now: datetime
+        self,
+        chat_id: int,
+        *,
+        period_start: datetime,
+        period_end: datetime,
+        now: datetime,
+        owner: str | None = None,
     ) -> DigestRow | None:
         if period_end <= period_start:
             raise ValueError("a digest period must end after it starts")
@@ -58,6 +64,7 @@ class SqlDigestRepository:
                 period_end=period_end,
                 status=DigestStatus.CLAIMED.value,
                 claimed_at=now,
+                claimed_by=owner,
                 story_count=0,
             )
             .on_conflict_do_nothing(index_elements=[digests.c.chat_id, digests.c.period_start])
@@ -96,7 +103,9 @@ class SqlDigestRepository:
             "digests.mark_failed", digest_id, {"status": DigestStatus.FAILED.value, "error": text}
         )
 
-    async def retake_stale(self, digest_id: int, *, now: datetime, stale_before: datetime) -> bool:
+    async def retake_stale(
+        self, digest_id: int, *, now: datetime, stale_before: datetime, owner: str | None = None
+    ) -> bool:
         if now < stale_before:
             raise ValueError("stale_before must not be later than now")
         statement = (
@@ -106,7 +115,7 @@ class SqlDigestRepository:
                 digests.c.status.in_([DigestStatus.CLAIMED.value, DigestStatus.FAILED.value]),
                 digests.c.claimed_at < stale_before,
             )
-            .values(status=DigestStatus.CLAIMED.value, claimed_at=now, error=None)
+            .values(status=DigestStatus.CLAIMED.value, claimed_at=now, claimed_by=owner, error=None)
         )
         async with self._db.writing("digests.retake_stale") as connection:
             return (await connection.execute(statement)).rowcount == 1

@@ -1,17 +1,19 @@
 """Liveness on PostgreSQL: a killed process's claims are taken back in seconds, not minutes.
 
 Due sources and pending outbox rows are claimed with a lease (120 s) under the claiming
-process's owner name. When that process dies (kill -9, OOM, host lost) its claims used to sit
-until the lease expired: alerts up to two minutes late. Now every process holds, for its whole
-life, a session-level advisory lock derived from its owner name — its *alive lock* — on a
-dedicated connection (never pooled, TCP keepalives as in ``leadership``). PostgreSQL frees the
-lock when the session ends, so "I can lock X's key" means "X's session is gone".
+process's owner name, digests under the claimer's name (no lease: a 10-minute stale check).
+When that process dies (kill -9, OOM, host lost) its claims used to sit until the lease expired:
+alerts up to two minutes late, a digest ten. Now every process holds, for its whole life, a
+session-level advisory lock derived from its owner name — its *alive lock* — on a dedicated
+connection (never pooled, TCP keepalives as in ``leadership``). PostgreSQL frees the lock when
+the session ends, so "I can lock X's key" means "X's session is gone".
 
 Sweeper: every process sweeps, every ``SWEEP_S``. It reads the owners of unexpired leases in
-``outbox`` and ``sources`` and try-locks each other process owner's key; a key it gets belongs
-to a dead owner. It keeps that key for ``GRACE_S`` (the owner cannot take its lock back
-meanwhile), then frees the owner's leases in one statement that only acts while this session
-still holds the key, logs one line (owner, rows released) and unlocks. Why in every process
+``outbox`` and ``sources`` and the claimers of unsent digests, and try-locks each other process
+owner's key; a key it gets belongs to a dead owner. It keeps that key for ``GRACE_S`` (the
+owner cannot take its lock back meanwhile), then frees the owner's leases (and marks its digest
+claims stale, for the digest leader's next resync) in one statement that only acts while this
+session still holds the key, logs one line (owner, rows released) and unlocks. Why in every process
 rather than as a leader duty: it needs no election and works the moment one survivor runs —
 when the leader itself is the one killed there is no ``LEADERSHIP_RETRY_S`` gap to add — and
 two sweepers cannot both act on one owner: only one of them gets its key. The cost is two small
@@ -84,7 +86,8 @@ _HELD_PAIRS = text(
 )
 _LEASE_OWNERS = text(
     "SELECT lease_owner FROM outbox WHERE lease_owner IS NOT NULL AND lease_until > :now "
-    "UNION SELECT lease_owner FROM sources WHERE lease_owner IS NOT NULL AND lease_until > :now"
+    "UNION SELECT lease_owner FROM sources WHERE lease_owner IS NOT NULL AND lease_until > :now "
+    "UNION SELECT claimed_by FROM digests WHERE claimed_by IS NOT NULL AND status = 'claimed'"
 )
 # Frees a dead owner's leases only while this very session holds the owner's key: if the key was
 # lost (connection broken and re-made), the owner may be back and nothing is touched.
@@ -98,10 +101,17 @@ _TAKE_OVER = text(
     f" WHERE lease_owner = :owner AND {_HOLDING} RETURNING 1),"
     " freed_sources AS ("
     " UPDATE sources SET lease_owner = NULL, lease_until = NULL"
-    f" WHERE lease_owner = :owner AND {_HOLDING} RETURNING 1)"
+    f" WHERE lease_owner = :owner AND {_HOLDING} RETURNING 1),"
+    # A digest's claim has no lease: "claimed long ago" is what lets the digest leader's next
+    # resync (``DigestService.recover``) retake and finish it.
+    " freed_digests AS ("
+    " UPDATE digests SET claimed_by = NULL, claimed_at = :long_ago"
+    f" WHERE claimed_by = :owner AND status = 'claimed' AND {_HOLDING} RETURNING 1)"
     " SELECT (SELECT count(*) FROM freed_outbox) AS alerts,"
-    " (SELECT count(*) FROM freed_sources) AS sources"
+    " (SELECT count(*) FROM freed_sources) AS sources,"
+    " (SELECT count(*) FROM freed_digests) AS digests"
 )
+_LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 _DB_TROUBLE = (SQLAlchemyError, OSError, TimeoutError)
 
 
@@ -295,18 +305,21 @@ class Liveness:
         key = alive_key(self._scope, owner)
         high, low = _unsigned(key)
         result = await asyncio.wait_for(
-            connection.execute(_TAKE_OVER, {"owner": owner, "high": high, "low": low}),
+            connection.execute(
+                _TAKE_OVER, {"owner": owner, "high": high, "low": low, "long_ago": _LONG_AGO}
+            ),
             self._timeout,
         )
         freed = result.one()
-        alerts, sources = int(freed.alerts), int(freed.sources)
-        if alerts or sources:  # else it stopped cleanly meanwhile: nothing was left behind
+        alerts, sources, digests = int(freed.alerts), int(freed.sources), int(freed.digests)
+        if alerts or sources or digests:  # else it stopped cleanly: nothing was left behind
             log.warning(
                 "took over the claims of a dead process",
                 extra={
                     "owner": owner,
                     "alerts": alerts,
                     "sources": sources,
+                    "digests": digests,
                     "dead_for_s": round(waited_s, 1),
                 },
             )

@@ -187,6 +187,8 @@ digests = Table(
     Column("period_end", UTCDateTime, nullable=False),
     Column("status", String(16), nullable=False, server_default="claimed"),
     Column("claimed_at", UTCDateTime, nullable=False),
+    # The claiming process (lease owner name): liveness frees a dead claimer's digests.
+    Column("claimed_by", String(128)),
     Column("sent_at", UTCDateTime),
     Column("message_ids", JSON(none_as_null=True)),
     Column("story_count", Integer, nullable=False, server_default="0"),

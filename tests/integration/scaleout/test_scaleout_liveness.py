@@ -17,7 +17,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -254,6 +254,20 @@ async def test_a_dead_processes_claims_are_freed_in_seconds_and_a_live_ones_neve
             assert len(claimed) == 2
         for owner in (live.owner, dead.owner):
             assert len(await store.sources.claim_due(now=now, limit=1, owner=owner, lease_s=120))
+        # A digest each is being built: a killed claimer's is finished by the digest leader's
+        # next resync instead of after the 10-minute stale check.
+        chat, _ = await store.chats.get_or_create(
+            Platform.SLACK, "C0LIVE001", defaults=ChatDefaults(kind=ChatKind.GROUP)
+        )
+        digests = {}
+        for day, owner in enumerate((live.owner, dead.owner), start=1):
+            start = datetime(2026, 11, day, 3, 30, tzinfo=UTC)
+            claimed = await store.digests.claim(
+                chat.id, period_start=start, period_end=start + timedelta(days=1), now=now,
+                owner=owner,
+            )  # fmt: skip
+            assert claimed is not None
+            digests[owner] = claimed.id
         before = await leases(engines[3])
 
         # Everyone alive for longer than the grace and two sweeps: nothing moves.
@@ -275,6 +289,8 @@ async def test_a_dead_processes_claims_are_freed_in_seconds_and_a_live_ones_neve
         )
         await asyncio.sleep(2 * SWEEP_S)  # more sweeps: still nothing of the living moves
         after = await leases(engines[3])
+        stale = await store.digests.list_unsent(claimed_before=utc_now() - timedelta(minutes=10))
+        claimers = await digest_claimers(engines[3])
     finally:
         for process in (live, dead, sweeper):
             await process.close()
@@ -284,9 +300,18 @@ async def test_a_dead_processes_claims_are_freed_in_seconds_and_a_live_ones_neve
     assert len(taken) == 2
     assert after["outbox"] == Counter({live.owner: 2, DUTY_OWNER: 2, sweeper.owner: 2})
     assert after["sources"] == Counter({live.owner: 1})
+    assert [d.id for d in stale] == [digests[dead.owner]]  # retaken by the next resync
+    assert claimers == {digests[live.owner]: live.owner, digests[dead.owner]: None}
     [line] = takeovers(caplog)  # one line per takeover, naming the owner and what was freed
-    assert (line.owner, line.alerts, line.sources) == (dead.owner, 2, 1)  # type: ignore[attr-defined]
+    freed = (line.owner, line.alerts, line.sources, line.digests)  # type: ignore[attr-defined]
+    assert freed == (dead.owner, 2, 1, 1)
     print(f"\nliveness: claims of a dead owner freed after {takeover_s:.2f} s (lease: 120 s)")
+
+
+async def digest_claimers(admin: AsyncEngine) -> dict[int, str | None]:
+    async with admin.connect() as connection:
+        rows = await connection.execute(text("SELECT id, claimed_by FROM digests"))
+        return {int(row.id): row.claimed_by for row in rows}
 
 
 async def holds_nothing(admin: AsyncEngine, owner: str) -> bool:

@@ -1,0 +1,32 @@
+"""Digests remember who claimed them, so a killed claimer's digest is finished in seconds.
+
+On PostgreSQL every process sweeps for dead processes (``storage.liveness``); with the
+claimer's name on the row it frees that process's digest claims too, instead of leaving them
+for the 10-minute stale check. Rows claimed before this revision have no claimer (NULL) and
+keep the stale check.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-28 23:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("digests", sa.Column("claimed_by", sa.String(length=128), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("digests") as batch:  # SQLite rebuilds the table
+        batch.drop_column("claimed_by")
