@@ -195,6 +195,13 @@ digests = Table(
     Column("error", Text),
     UniqueConstraint("chat_id", "period_start"),
     CheckConstraint(_one_of("status", DIGEST_STATUSES), name="status"),
+    # The liveness sweeper reads the claimers of digests in flight every second.
+    Index(
+        "ix_digests_claimed_by",
+        "claimed_by",
+        postgresql_where=text("status = 'claimed' AND claimed_by IS NOT NULL"),
+        sqlite_where=text("status = 'claimed' AND claimed_by IS NOT NULL"),
+    ),
     sqlite_autoincrement=True,  # never reuse an id after a delete
 )
 
@@ -225,5 +232,13 @@ outbox = Table(
     CheckConstraint(_one_of("status", OUTBOX_STATUSES), name="status"),
     Index(None, "status", "next_attempt_at"),
     Index(None, "chat_id", "status"),
+    # Leased rows only (a lease is cleared when the row is sent): what the liveness sweeper
+    # reads every second and what taking a dead owner's claims back updates.
+    Index(
+        "ix_outbox_lease_owner",
+        "lease_owner",
+        postgresql_where=text("lease_owner IS NOT NULL"),
+        sqlite_where=text("lease_owner IS NOT NULL"),
+    ),
     sqlite_autoincrement=True,  # never reuse an id after a delete
 )
