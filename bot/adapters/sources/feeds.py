@@ -10,7 +10,8 @@ Feed 1.x is read by :mod:`~bot.adapters.sources.jsonfeed`.
 Safety: documents with a DOCTYPE or entity declarations never take the fast path; feedparser
 does not resolve external entities, so an XXE entity pointing at a local file stays an
 unexpanded name. A feed with a huge number of items is cut to the first ``scan_items`` items
-before the slow parser sees it, so a hostile feed cannot stall a poll cycle.
+before either parser sees it, so a hostile feed can neither stall a poll cycle nor take
+hundreds of megabytes.
 """
 
 from __future__ import annotations
@@ -64,11 +65,14 @@ def parse_feed(
     headers = {key.lower(): value for key, value in (headers or {}).items()}
     if jsonfeed.looks_like_json(body, headers.get("content-type", "")):
         return jsonfeed.parse_json_feed(body, url=url)
+    # Either parser holds every item in memory: 100,000 items cost ~150 MB before the first
+    # ``max_items`` are taken, so an enormous feed is cut first (newest items come first).
+    body = _cut_items(body, options.scan_items)
     if options.fast_path and _fast_path_allowed(body, headers.get("content-type", "")):
         parsed = _parse_fast(body)
         if parsed is not None:
             return parsed
-    return _parse_with_feedparser(body, headers=headers, scan_items=options.scan_items)
+    return _parse_with_feedparser(body, headers=headers)
 
 
 # --- fast path ------------------------------------------------------------------------------
@@ -188,10 +192,7 @@ def _entry_from_fast(raw: Mapping[str, Any]) -> FeedEntry:
 # --- feedparser -----------------------------------------------------------------------------
 
 
-def _parse_with_feedparser(
-    body: bytes, *, headers: Mapping[str, str], scan_items: int
-) -> ParsedFeed:
-    body = _cut_items(body, scan_items)
+def _parse_with_feedparser(body: bytes, *, headers: Mapping[str, str]) -> ParsedFeed:
     # No Content-Location: feedparser would "resolve" a plain guid such as "story-12" into a
     # URL on the feed's host; relative links are resolved later against the feed URL instead.
     response_headers = {"content-type": headers.get("content-type", "")}
