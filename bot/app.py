@@ -55,7 +55,7 @@ from bot.services.alerting import AlertPipeline
 from bot.services.commands import CommandService
 from bot.services.delivery import DeliveryWorker
 from bot.services.digests import DigestService
-from bot.services.pacing import PlatformLimits, SendPacer
+from bot.services.pacing import PlatformLimits, SendPacer, WindowLimit
 from bot.services.polling import PollService
 from bot.services.ports import SourceRow
 from bot.services.story_assignment import FingerprintStories
@@ -322,6 +322,7 @@ class Runtime:
             digests=self.digests,
             default_timezone=settings.timezone,
             max_subscriptions=settings.max_subscriptions_per_chat,
+            rate_limit=WindowLimit(settings.commands_per_minute, 60.0),
             source_interval_s=settings.poll_interval_s,
             canonical_url=canonical_url,
         )

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
         50, ge=1, le=10_000, validation_alias=_env("KHABARDAR_MAX_SUBSCRIPTIONS")
     )
     digest_grace_s: int = Field(6 * 3600, ge=0, validation_alias=_env("KHABARDAR_DIGEST_GRACE"))
+    commands_per_minute: int = Field(
+        20, ge=1, le=1_000, validation_alias=_env("KHABARDAR_COMMANDS_PER_MINUTE")
+    )
     slack_channel_managers: Literal["anyone", "admins"] = Field(
         "anyone", validation_alias=_env("KHABARDAR_SLACK_MANAGERS")
     )

@@ -24,6 +24,7 @@ def test_defaults_match_the_documented_surface() -> None:
     assert s.poll_interval_s == 300
     assert s.allow_private_urls is False
     assert s.timezone == "Asia/Kolkata"
+    assert s.commands_per_minute == 20
     assert not s.telegram_enabled and not s.slack_enabled
 
 
@@ -44,8 +45,10 @@ def test_every_public_variable_is_read() -> None:
             "KHABARDAR_POLL_INTERVAL": "120",
             "KHABARDAR_ALLOW_PRIVATE_URLS": "1",
             "KHABARDAR_TIMEZONE": "Europe/London",
+            "KHABARDAR_COMMANDS_PER_MINUTE": "5",
         }
     )
+    assert s.commands_per_minute == 5
     assert s.database_url == "postgresql+asyncpg://k:pw-secret-1@db.internal:5432/khabardar"
     assert s.telegram_api_base_url == "http://127.0.0.1:8081"
     assert s.slack_api_url == "http://127.0.0.1:9000/api/"
@@ -76,6 +79,7 @@ def test_database_url_forms_are_converted(url: str, expected: str) -> None:
         ({"PORT": "eighty"}, "PORT"),
         ({"PORT": "70000"}, "PORT"),
         ({"KHABARDAR_POLL_INTERVAL": "0"}, "KHABARDAR_POLL_INTERVAL"),
+        ({"KHABARDAR_COMMANDS_PER_MINUTE": "0"}, "KHABARDAR_COMMANDS_PER_MINUTE"),
         ({"KHABARDAR_TIMEZONE": "India/Delhi"}, "KHABARDAR_TIMEZONE"),
         ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
         ({"TELEGRAM_API_BASE_URL": "ftp://files"}, "TELEGRAM_API_BASE_URL"),
