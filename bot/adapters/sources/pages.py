@@ -81,6 +81,7 @@ _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
 # Characters no HTML text holds and lxml's tree refuses when it re-sets text (``drop_tree``
 # raises ValueError on them): C0 controls but tab/newline/CR, U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CHAR_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _MAX_SUMMARY_CHARS = 2_000
 _MIN_ARTICLE_TEXT = 300
 
@@ -178,7 +179,7 @@ def discover_feeds(tree: lxml.html.HtmlElement, *, base_url: str) -> tuple[str, 
 
 def parse_page(body: bytes, *, url: str, content_type: str = "", local: tzinfo) -> WebPage:
     """Read an article page (or any HTML page: ``is_article`` says which it looks like)."""
-    text = decode_html(body, content_type)
+    text = _without_unwritable_references(decode_html(body, content_type))
     tree = parse_html_tree(text)
     base = _document_base(tree, url)
     feed_links = discover_feeds(tree, base_url=base)
@@ -395,9 +396,49 @@ def _block_text(element: lxml.html.HtmlElement) -> str:
     return " ".join(" ".join(block.text_content().split()) for block in blocks)
 
 
+def _without_unwritable_references(text: str) -> str:
+    """``text`` without character references to what ``_NOT_XML`` removes (``&#65534;``,
+    ``&#1;``, a lone surrogate): the parser would put the character into the tree, where lxml
+    (and trafilatura after it) fails on it as soon as text is written back."""
+    if "&#" not in text:
+        return text
+
+    def keep(match: re.Match[str]) -> str:
+        hexadecimal, decimal = match.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        unwritable = (
+            (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+            or 0xD800 <= code <= 0xDFFF
+            or code in (0xFFFE, 0xFFFF)
+            or code > 0x10FFFF
+        )
+        return "" if unwritable else match.group(0)
+
+    return _CHAR_REFERENCE.sub(keep, text)
+
+
 def _drop_invisible(tree: lxml.html.HtmlElement) -> None:
     for element in list(tree.iter("script", "style", "noscript", "template")):
-        element.drop_tree()
+        try:
+            element.drop_tree()
+        except ValueError:
+            # A character reference such as &#65534; puts U+FFFE into the parsed text; lxml
+            # accepts it from its parser but refuses it when drop_tree writes the neighbouring
+            # text back. It means nothing in news text: remove it there and drop again.
+            _scrub_around(element)
+            element.drop_tree()
+
+
+def _scrub_around(element: lxml.html.HtmlElement) -> None:
+    """Remove ``_NOT_XML`` characters from the texts ``drop_tree`` joins and re-sets."""
+    for node, attribute in (
+        (element, "tail"),
+        (element.getprevious(), "tail"),
+        (element.getparent(), "text"),
+    ):
+        value = getattr(node, attribute, None) if node is not None else None
+        if value and _NOT_XML.search(value):
+            setattr(node, attribute, _NOT_XML.sub("", value))
 
 
 def _published(

@@ -198,3 +198,25 @@ def test_options_reach_page_articles() -> None:
         options=ReadOptions(source_name="अमर उजाला", lang="hi"),
     )
     assert document.articles[0].source_name == "अमर उजाला"
+
+
+def test_character_references_lxml_will_not_write_back_do_not_break_a_page() -> None:
+    """&#65534; decodes to U+FFFE, which lxml's parser accepts but refuses when dropping a
+    script re-sets the neighbouring text (found by the feed-parser fuzzing)."""
+    paragraph = (
+        "<p>बैंक ने कहा है कि ग्राहकों के खातों से कोई रकम नहीं निकली, लेकिन साइबर पुलिस ने "
+        "सर्वर की जांच शुरू कर दी है और ग्राहकों से अपने पासवर्ड तुरंत बदलने को कहा है।</p>"
+    )
+    body = (
+        "<html><head><title>बैंक से डेटा लीक की जांच</title>"
+        '<meta property="og:type" content="article"></head><body><article>'
+        "<h1>बैंक से डेटा लीक की जांच</h1>"
+        "<p>पहली जानकारी &#65534; के मुताबिक<script>track()</script> मामला गंभीर &#65535; है।</p>"
+        + paragraph * 4
+        + "<div>साइबर पुलिस &#1;<style>p{}</style> जांच कर रही है।</div></article></body></html>"
+    ).encode()
+    page = parse_page(body, url="https://hindi-news.example/leak", local=UTC)
+    assert page.is_article
+    assert "track()" not in page.body and "p{}" not in page.body
+    assert "\ufffe" not in page.body and "\uffff" not in page.body
+    assert "पासवर्ड तुरंत बदलने" in page.body
