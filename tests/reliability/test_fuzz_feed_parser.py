@@ -542,7 +542,7 @@ EXAMPLES = [120, pytest.param(2000, marks=[pytest.mark.slow, pytest.mark.timeout
 def test_generated_documents_read_or_fail_clearly(examples: int) -> None:
     tally = Tally()
 
-    @settings(SETTINGS, max_examples=examples)
+    @settings(SETTINGS, max_examples=examples, derandomize=examples < 1000)
     @given(document=documents())
     @example(document=(NUL_AND_HALF_SURROGATE_JSON, None))
     @example(document=(CONTROLS_IN_TITLE_RSS, "application/rss+xml"))
@@ -558,7 +558,7 @@ def test_generated_documents_read_or_fail_clearly(examples: int) -> None:
 def test_mutated_documents_read_or_fail_clearly(examples: int) -> None:
     tally = Tally()
 
-    @settings(SETTINGS, max_examples=examples)
+    @settings(SETTINGS, max_examples=examples, derandomize=examples < 1000)
     @given(document=documents(), ops=mutations)
     def search(
         document: tuple[bytes, str | None], ops: list[tuple[str, float, float, int, bytes]]
@@ -575,7 +575,7 @@ def test_mutated_real_feeds_read_or_fail_clearly(examples: int) -> None:
     """The bundled demo feeds (real Hindi and English news) and the hostile corpus, mutated."""
     tally = Tally()
 
-    @settings(SETTINGS, max_examples=examples)
+    @settings(SETTINGS, max_examples=examples, derandomize=examples < 1000)
     @given(
         seed=st.sampled_from(DEMO_FEEDS + CORPUS_FILES),
         ops=mutations,
@@ -594,7 +594,7 @@ def test_mutated_real_feeds_read_or_fail_clearly(examples: int) -> None:
 def test_raw_bytes_read_or_fail_clearly(examples: int) -> None:
     tally = Tally()
 
-    @settings(SETTINGS, max_examples=examples)
+    @settings(SETTINGS, max_examples=examples, derandomize=examples < 1000)
     @given(
         prefix=st.sampled_from([b"", b"{", b"<rss>", b"<feed>", b"<html>", b"<?xml", b"\xff\xfe<"]),
         raw=st.binary(max_size=2000),
