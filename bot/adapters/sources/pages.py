@@ -31,7 +31,13 @@ with warnings.catch_warnings():
     import trafilatura
 
 from bot.adapters.sources.dates import parse_datetime
-from bot.adapters.sources.text import clean_block_text, clean_text, truncate
+from bot.adapters.sources.text import (
+    NOT_XML,
+    clean_block_text,
+    clean_text,
+    truncate,
+    without_unwritable_references,
+)
 from bot.errors import ParseError
 
 log = logging.getLogger(__name__)
@@ -78,10 +84,6 @@ _WESTERN_CHARSETS = frozenset(
     {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 )
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
-# Characters no HTML text holds and lxml's tree refuses when it re-sets text (``drop_tree``
-# raises ValueError on them): C0 controls but tab/newline/CR, U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_CHAR_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _MAX_SUMMARY_CHARS = 2_000
 _MIN_ARTICLE_TEXT = 300
 
@@ -153,8 +155,8 @@ def parse_html_tree(text: str) -> lxml.html.HtmlElement:
 
     An XHTML page's ``<?xml … encoding=…?>`` is dropped first: the text is decoded already, and
     lxml refuses a ``str`` that still declares an encoding. So are control characters."""
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub("", text)
+    if NOT_XML.search(text):
+        text = NOT_XML.sub("", text)
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError) as exc:
@@ -179,7 +181,7 @@ def discover_feeds(tree: lxml.html.HtmlElement, *, base_url: str) -> tuple[str, 
 
 def parse_page(body: bytes, *, url: str, content_type: str = "", local: tzinfo) -> WebPage:
     """Read an article page (or any HTML page: ``is_article`` says which it looks like)."""
-    text = _without_unwritable_references(decode_html(body, content_type))
+    text = without_unwritable_references(decode_html(body, content_type))
     tree = parse_html_tree(text)
     base = _document_base(tree, url)
     feed_links = discover_feeds(tree, base_url=base)
@@ -396,27 +398,6 @@ def _block_text(element: lxml.html.HtmlElement) -> str:
     return " ".join(" ".join(block.text_content().split()) for block in blocks)
 
 
-def _without_unwritable_references(text: str) -> str:
-    """``text`` without character references to what ``_NOT_XML`` removes (``&#65534;``,
-    ``&#1;``, a lone surrogate): the parser would put the character into the tree, where lxml
-    (and trafilatura after it) fails on it as soon as text is written back."""
-    if "&#" not in text:
-        return text
-
-    def keep(match: re.Match[str]) -> str:
-        hexadecimal, decimal = match.groups()
-        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-        unwritable = (
-            (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
-            or 0xD800 <= code <= 0xDFFF
-            or code in (0xFFFE, 0xFFFF)
-            or code > 0x10FFFF
-        )
-        return "" if unwritable else match.group(0)
-
-    return _CHAR_REFERENCE.sub(keep, text)
-
-
 def _drop_invisible(tree: lxml.html.HtmlElement) -> None:
     for element in list(tree.iter("script", "style", "noscript", "template")):
         try:
@@ -430,15 +411,15 @@ def _drop_invisible(tree: lxml.html.HtmlElement) -> None:
 
 
 def _scrub_around(element: lxml.html.HtmlElement) -> None:
-    """Remove ``_NOT_XML`` characters from the texts ``drop_tree`` joins and re-sets."""
+    """Remove ``NOT_XML`` characters from the texts ``drop_tree`` joins and re-sets."""
     for node, attribute in (
         (element, "tail"),
         (element.getprevious(), "tail"),
         (element.getparent(), "text"),
     ):
         value = getattr(node, attribute, None) if node is not None else None
-        if value and _NOT_XML.search(value):
-            setattr(node, attribute, _NOT_XML.sub("", value))
+        if value and NOT_XML.search(value):
+            setattr(node, attribute, NOT_XML.sub("", value))
 
 
 def _published(

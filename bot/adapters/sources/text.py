@@ -32,7 +32,8 @@ _BLOCK_BREAKS = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.IGNOR
 # Zero-width and bidi controls that break matching but carry no meaning in news text.
 _INVISIBLE_MARKS = ("\u200b", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad")
 # Characters XML (and so lxml's tree) cannot hold: C0 controls but tab/newline/CR, U+FFFE/F.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CHAR_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 # What no stored text may hold: those, and half a surrogate pair (JSON, e.g. a page's JSON-LD,
 # can escape one as "\\ud800"; it cannot be encoded as UTF-8, so the batch would not store).
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -175,6 +176,27 @@ def _strip_markup(text: str) -> str:
     return _TAG.sub(" ", _INLINE_TAG.sub("", text))
 
 
+def without_unwritable_references(text: str) -> str:
+    """``text`` without character references to what ``NOT_XML`` removes (``&#65534;``,
+    ``&#1;``, a lone surrogate): the parser would put the character into the tree, where lxml
+    (and trafilatura after it) fails on it as soon as text is written back."""
+    if "&#" not in text:
+        return text
+
+    def keep(match: re.Match[str]) -> str:
+        hexadecimal, decimal = match.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        unwritable = (
+            (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+            or 0xD800 <= code <= 0xDFFF
+            or code in (0xFFFE, 0xFFFF)
+            or code > 0x10FFFF
+        )
+        return "" if unwritable else match.group(0)
+
+    return _CHAR_REFERENCE.sub(keep, text)
+
+
 def _strip_with_lxml(text: str) -> str:
     try:
         root = _fragment_without_dropped(text)
@@ -183,7 +205,7 @@ def _strip_with_lxml(text: str) -> str:
         # the HTML parser let through fails there (a JSON Feed can carry both). They mean
         # nothing in news text: without them, the markup is stripped as usual.
         try:
-            root = _fragment_without_dropped(_NOT_XML.sub("", text))
+            root = _fragment_without_dropped(without_unwritable_references(NOT_XML.sub("", text)))
         except (etree.ParserError, ValueError):
             return _TAG.sub(" ", text)
     except etree.ParserError:

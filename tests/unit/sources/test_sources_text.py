@@ -122,3 +122,10 @@ def test_fast_nfc_on_hindi_headlines() -> None:
     for text in ("बड़ा फ़ैसला: ज़मीन विवाद", "ऩ ऱ ऴ", "क़ानून", "पड़ोसी देश"):
         assert nfc(text) == unicodedata.normalize("NFC", text)
         assert nfc(unicodedata.normalize("NFD", text)) == unicodedata.normalize("NFC", text)
+
+
+def test_a_reference_xml_cannot_hold_does_not_let_a_script_through() -> None:
+    """&#65534; next to a script made lxml refuse the fragment; the fallback stripped tags
+    with a regex and kept the script's code as text."""
+    text = clean_text("डेटा &#65534;<script>chori()</script> लीक <b>जांच</b> &#x1; शुरू")
+    assert text == "डेटा लीक जांच शुरू"
