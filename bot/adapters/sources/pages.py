@@ -36,7 +36,7 @@ from bot.adapters.sources.text import (
     clean_block_text,
     clean_text,
     truncate,
-    without_unwritable_references,
+    xml_safe,
 )
 from bot.errors import ParseError
 
@@ -181,7 +181,7 @@ def discover_feeds(tree: lxml.html.HtmlElement, *, base_url: str) -> tuple[str, 
 
 def parse_page(body: bytes, *, url: str, content_type: str = "", local: tzinfo) -> WebPage:
     """Read an article page (or any HTML page: ``is_article`` says which it looks like)."""
-    text = without_unwritable_references(decode_html(body, content_type))
+    text = xml_safe(decode_html(body, content_type))  # trafilatura reads it too
     tree = parse_html_tree(text)
     base = _document_base(tree, url)
     feed_links = discover_feeds(tree, base_url=base)
@@ -400,26 +400,7 @@ def _block_text(element: lxml.html.HtmlElement) -> str:
 
 def _drop_invisible(tree: lxml.html.HtmlElement) -> None:
     for element in list(tree.iter("script", "style", "noscript", "template")):
-        try:
-            element.drop_tree()
-        except ValueError:
-            # A character reference such as &#65534; puts U+FFFE into the parsed text; lxml
-            # accepts it from its parser but refuses it when drop_tree writes the neighbouring
-            # text back. It means nothing in news text: remove it there and drop again.
-            _scrub_around(element)
-            element.drop_tree()
-
-
-def _scrub_around(element: lxml.html.HtmlElement) -> None:
-    """Remove ``NOT_XML`` characters from the texts ``drop_tree`` joins and re-sets."""
-    for node, attribute in (
-        (element, "tail"),
-        (element.getprevious(), "tail"),
-        (element.getparent(), "text"),
-    ):
-        value = getattr(node, attribute, None) if node is not None else None
-        if value and NOT_XML.search(value):
-            setattr(node, attribute, NOT_XML.sub("", value))
+        element.drop_tree()  # the text is ``xml_safe``: the re-set neighbouring text is too
 
 
 def _published(

@@ -176,25 +176,24 @@ def _strip_markup(text: str) -> str:
     return _TAG.sub(" ", _INLINE_TAG.sub("", text))
 
 
-def without_unwritable_references(text: str) -> str:
-    """``text`` without character references to what ``NOT_XML`` removes (``&#65534;``,
-    ``&#1;``, a lone surrogate): the parser would put the character into the tree, where lxml
-    (and trafilatura after it) fails on it as soon as text is written back."""
-    if "&#" not in text:
-        return text
+def xml_safe(text: str) -> str:
+    """``text`` without what lxml's tree cannot hold once text is written back into it:
+    ``NOT_XML`` characters, and character references to them or to a lone surrogate
+    (``&#65534;``, ``&#1;``) — the parser would decode those into the tree, and dropping a
+    script beside one (lxml, trafilatura) then fails. They mean nothing in news text."""
+    if NOT_XML.search(text):
+        text = NOT_XML.sub("", text)
+    if "&#" in text:
+        text = _CHAR_REFERENCE.sub(_drop_unwritable_reference, text)
+    return text
 
-    def keep(match: re.Match[str]) -> str:
-        hexadecimal, decimal = match.groups()
-        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-        unwritable = (
-            (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
-            or 0xD800 <= code <= 0xDFFF
-            or code in (0xFFFE, 0xFFFF)
-            or code > 0x10FFFF
-        )
-        return "" if unwritable else match.group(0)
 
-    return _CHAR_REFERENCE.sub(keep, text)
+def _drop_unwritable_reference(match: re.Match[str]) -> str:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or NOT_XML.match(chr(code)):
+        return ""
+    return match.group(0)
 
 
 def _strip_with_lxml(text: str) -> str:
@@ -205,7 +204,7 @@ def _strip_with_lxml(text: str) -> str:
         # the HTML parser let through fails there (a JSON Feed can carry both). They mean
         # nothing in news text: without them, the markup is stripped as usual.
         try:
-            root = _fragment_without_dropped(without_unwritable_references(NOT_XML.sub("", text)))
+            root = _fragment_without_dropped(xml_safe(text))
         except (etree.ParserError, ValueError):
             return _TAG.sub(" ", text)
     except etree.ParserError:
